@@ -1,0 +1,209 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { httpDate } from '../domain/time.ts';
+import { apiError, ApiError } from '../http/errors/api-error.ts';
+import type { HandlerArgs } from '../http/context.ts';
+import { queryValue } from '../http/request-target.ts';
+import { StorageError, type ObjectMeta } from '../storage/storage.ts';
+import { findBucket } from '../store/buckets.ts';
+
+/**
+ * COS object API (spec/cos-objects.md): PUT/GET/HEAD/DELETE Object. Bodies
+ * stream between the socket and storage; nothing holds a whole object in memory.
+ */
+
+/** spec/cos-objects.md "Object keys"; COS limits keys to 850 bytes. */
+const MAX_KEY_BYTES = 850;
+const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'expires'] as const;
+const STORAGE_CLASSES = new Set(['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'ARCHIVE', 'DEEP_ARCHIVE', 'MAZ_STANDARD', 'MAZ_STANDARD_IA', 'MAZ_INTELLIGENT_TIERING']);
+const MAX_USER_META_BYTES = 2048;
+
+/**
+ * Keys are any UTF-8, but a key that HTTP clients would rewrite (`.`/`..`
+ * segments) or that holds control characters could never be addressed
+ * reliably: refuse it up front (InvalidURI) instead of storing it.
+ */
+export function checkObjectKey(key: string): void {
+  if (key === '') throw apiError('InvalidURI', 'The object key is empty.');
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) throw apiError('KeyTooLong', `The object key is ${Buffer.byteLength(key, 'utf8')} bytes; the limit is ${MAX_KEY_BYTES}.`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(key)) throw apiError('InvalidURI', 'The object key contains control characters (such as NUL).');
+  if (key.split('/').some((seg) => seg === '.' || seg === '..')) throw apiError('InvalidURI', `The object key "${key.slice(0, 200)}" contains a "." or ".." segment.`);
+  if (/[\ud800-\udfff]/.test(key.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) throw apiError('InvalidURI', 'The object key is not valid UTF-8.');
+}
+
+async function requireBucket(args: HandlerArgs): Promise<void> {
+  const bucket = args.ctx.address.kind === 'cos-bucket' ? args.ctx.address.bucket : '';
+  if (!(await findBucket(args.deps.store, bucket))) throw apiError('NoSuchBucket', `The bucket ${bucket} does not exist.`);
+}
+
+function single(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+/** PUT Object — spec/cos-objects.md "PUT Object". CAM `cos:PutObject`. */
+export async function putObject(args: HandlerArgs): Promise<void> {
+  const { req, reply, deps, ctx } = args;
+  if (ctx.address.kind !== 'cos-bucket') throw apiError('InvalidRequest');
+  const key = ctx.address.key;
+  checkObjectKey(key);
+  await requireBucket(args);
+  const h = req.headers;
+  const lengthHeader = single(h, 'content-length');
+  const chunked = /chunked/i.test(single(h, 'transfer-encoding') ?? '');
+  if (lengthHeader === undefined && !chunked) throw apiError('MissingContentLength', 'PUT Object needs Content-Length or chunked transfer encoding.');
+  const contentLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
+  const md5 = single(h, 'content-md5');
+  if (md5 !== undefined && !/^[A-Za-z0-9+/]{22}==$/.test(md5.trim())) throw apiError('InvalidDigest', `Content-MD5 "${md5.slice(0, 64)}" is not the base64 of a 16-byte MD5.`);
+  const storageClass = (single(h, 'x-cos-storage-class') ?? 'STANDARD').toUpperCase();
+  if (!STORAGE_CLASSES.has(storageClass)) throw apiError('InvalidArgument', `x-cos-storage-class "${storageClass}" is not a storage class.`);
+  const userMeta: Record<string, string> = {};
+  let metaBytes = 0;
+  for (const [name, value] of Object.entries(h)) {
+    if (!name.startsWith('x-cos-meta-') || value === undefined) continue;
+    const v = Array.isArray(value) ? value.join(',') : value;
+    userMeta[name] = v;
+    metaBytes += Buffer.byteLength(name) + Buffer.byteLength(v);
+  }
+  if (metaBytes > MAX_USER_META_BYTES) throw apiError('InvalidArgument', `x-cos-meta-* headers total ${metaBytes} bytes; the limit is ${MAX_USER_META_BYTES}.`);
+  const headers: Record<string, string> = {};
+  for (const name of STORED_HEADERS) {
+    const v = single(h, name);
+    if (v !== undefined && v !== '') headers[name] = v;
+  }
+  let meta: ObjectMeta;
+  try {
+    meta = await deps.storage.put({
+      bucket: ctx.address.bucket,
+      key,
+      body: req.raw,
+      contentLength,
+      contentMd5: md5?.trim(),
+      maxSize: deps.config.maxObjectBytes,
+      contentType: single(h, 'content-type') ?? 'application/octet-stream',
+      headers,
+      userMeta,
+      storageClass,
+    });
+  } catch (err) {
+    if (err instanceof StorageError) {
+      if (err.kind === 'BodyAborted') throw new ApiError('EntitySizeNotMatch', err.message, { cause: err });
+      throw new ApiError(err.kind, err.message, { cause: err });
+    }
+    throw err;
+  }
+  reply.header('etag', `"${meta.etag}"`).header('x-cos-hash-crc64ecma', meta.crc64).code(200).send();
+}
+
+function objectHeaders(meta: ObjectMeta): Record<string, string> {
+  const out: Record<string, string> = {
+    'content-type': meta.contentType,
+    etag: `"${meta.etag}"`,
+    'last-modified': httpDate(meta.lastModified),
+    'accept-ranges': 'bytes',
+    'x-cos-hash-crc64ecma': meta.crc64,
+    ...meta.headers,
+    ...meta.userMeta,
+  };
+  if (meta.storageClass !== 'STANDARD') out['x-cos-storage-class'] = meta.storageClass;
+  return out;
+}
+
+/** RFC 7232 conditionals, in the RFC's order of evaluation (§6). */
+function checkConditions(headers: IncomingHttpHeaders, meta: ObjectMeta): void {
+  const tag = `"${meta.etag}"`;
+  const matches = (list: string) => list.split(',').map((s) => s.trim()).some((t) => t === '*' || t === tag || t === meta.etag || t === `W/${tag}`);
+  const seconds = Math.floor(meta.lastModified / 1000);
+  const ifMatch = single(headers, 'if-match');
+  const ifUnmod = single(headers, 'if-unmodified-since');
+  if (ifMatch !== undefined) {
+    if (!matches(ifMatch)) throw apiError('PreconditionFailed', 'If-Match does not match the object ETag.');
+  } else if (ifUnmod !== undefined) {
+    const t = Date.parse(ifUnmod);
+    if (!Number.isNaN(t) && seconds > Math.floor(t / 1000)) throw apiError('PreconditionFailed', 'The object was modified after If-Unmodified-Since.');
+  }
+  const ifNone = single(headers, 'if-none-match');
+  const ifMod = single(headers, 'if-modified-since');
+  if (ifNone !== undefined) {
+    if (matches(ifNone)) throw apiError('NotModified');
+  } else if (ifMod !== undefined) {
+    const t = Date.parse(ifMod);
+    if (!Number.isNaN(t) && seconds <= Math.floor(t / 1000)) throw apiError('NotModified');
+  }
+}
+
+/** Parses a single `bytes=` range (RFC 7233 §2.1); multiple ranges are served whole, as the spec allows one range only. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined | 'unsatisfiable' {
+  if (header === undefined) return undefined;
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (!m) return undefined;
+  const [, a, b] = m;
+  if (a === '' && b === '') return undefined;
+  if (a === '') {
+    const n = Number(b);
+    if (n === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(a);
+  const end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  if (b !== '' && Number(b) < start) return undefined; // syntactically invalid: ignore the header
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
+
+const RESPONSE_OVERRIDES: Array<[string, string]> = [
+  ['response-content-type', 'content-type'],
+  ['response-content-language', 'content-language'],
+  ['response-expires', 'expires'],
+  ['response-cache-control', 'cache-control'],
+  ['response-content-disposition', 'content-disposition'],
+  ['response-content-encoding', 'content-encoding'],
+];
+
+/** GET/HEAD Object — spec/cos-objects.md. CAM `cos:GetObject` / `cos:HeadObject`. */
+export async function getObject(args: HandlerArgs): Promise<void> {
+  const { req, reply, deps, ctx } = args;
+  if (ctx.address.kind !== 'cos-bucket') throw apiError('InvalidRequest');
+  const key = ctx.address.key;
+  checkObjectKey(key);
+  await requireBucket(args);
+  const head = req.method === 'HEAD';
+  const meta = await deps.storage.head(ctx.address.bucket, key);
+  if (!meta) throw apiError('NoSuchKey', `The key ${key.slice(0, 200)} does not exist.`);
+  checkConditions(req.headers, meta);
+  const range = parseRange(single(req.headers, 'range'), meta.size);
+  if (range === 'unsatisfiable') {
+    reply.header('content-range', `bytes */${meta.size}`);
+    throw apiError('InvalidRange', `The range "${single(req.headers, 'range')}" is outside the object of ${meta.size} bytes.`);
+  }
+  const headers = objectHeaders(meta);
+  for (const [param, header] of RESPONSE_OVERRIDES) {
+    const v = queryValue(ctx.target.query, param);
+    if (v !== undefined) headers[header] = v;
+  }
+  reply.headers(headers);
+  if (range) {
+    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${meta.size}`).header('content-length', String(range.end - range.start + 1));
+  } else {
+    reply.code(200).header('content-length', String(meta.size));
+  }
+  if (head) return void reply.send();
+  const opened = await deps.storage.get(ctx.address.bucket, key, range ?? (meta.size === 0 ? undefined : { start: 0, end: meta.size - 1 }));
+  if (!opened) throw apiError('NoSuchKey', `The key ${key.slice(0, 200)} does not exist.`);
+  if (opened.meta.etag !== meta.etag) {
+    // Replaced between HEAD and open: headers already describe the old one; make the client retry.
+    opened.body.destroy();
+    throw apiError('ServiceUnavailable', 'The object changed while it was being read; retry.');
+  }
+  return void reply.send(opened.body);
+}
+
+/** DELETE Object — spec/cos-objects.md: 204 whether or not the key existed. CAM `cos:DeleteObject`. */
+export async function deleteObject(args: HandlerArgs): Promise<void> {
+  const { reply, deps, ctx } = args;
+  if (ctx.address.kind !== 'cos-bucket') throw apiError('InvalidRequest');
+  checkObjectKey(ctx.address.key);
+  await requireBucket(args);
+  await deps.storage.delete(ctx.address.bucket, ctx.address.key);
+  reply.code(204).send();
+}

@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/load.ts';
+import { SETTINGS } from '../config/settings.ts';
+import { runKeys } from './keys.ts';
+import { runServe } from './serve.ts';
+
+const USAGE = `Usage: smart-audio <command> [options]
+
+Commands:
+  serve                 Start the server (API) on the embedded defaults (SQLite + local files under --data-dir).
+  keys list             List credentials (secret keys are not shown).
+  keys create --policy <file.json> [--name N] [--appid A]
+                        Create a sub-account key limited by a CAM policy; prints SecretId/SecretKey once.
+  keys create --root --appid A
+                        Create a root key for another APPID (a second tenant).
+  keys revoke <SecretId>
+                        Revoke a key (effective within --credential-cache-ms on running servers).
+  help                  This text.
+
+Server options (flag, environment variable, default):
+${SETTINGS.map((s) => `  --${s.flag.padEnd(22)} ${s.env.padEnd(34)} ${Array.isArray(s.default) ? s.default.join(',') : String(s.default ?? '')}\n      ${s.doc}`).join('\n')}
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const options = Object.fromEntries(
+    SETTINGS.map((s) => [s.flag, s.type === 'bool' ? ({ type: 'boolean' } as const) : ({ type: 'string' } as const)]),
+  );
+  try {
+    switch (command) {
+      case 'serve': {
+        const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+        return await runServe(loadConfig(values));
+      }
+      case 'keys': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { ...options, policy: { type: 'string' }, name: { type: 'string' }, root: { type: 'boolean' } },
+          strict: true,
+          allowPositionals: true,
+        });
+        const { policy, name, root, ...settings } = values as Record<string, string | boolean | undefined>;
+        return await runKeys(loadConfig(settings), positionals, { policy: policy as string | undefined, name: name as string | undefined, root: root === true });
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`smart-audio: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`smart-audio: ${err.message}\n`);
+      return 2;
+    }
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`smart-audio: ${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}

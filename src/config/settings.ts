@@ -1,0 +1,56 @@
+/**
+ * Every server setting in one list: name, environment variable, CLI flag,
+ * default and meaning. `load.ts` turns env + flags into a frozen Config and
+ * reports every problem at once. Only `config/` reads `process.env`.
+ */
+export type SettingType = 'string' | 'int' | 'bool' | 'list';
+
+export interface Setting {
+  name: keyof ConfigValues;
+  env: string;
+  flag: string;
+  type: SettingType;
+  default: string | number | boolean | string[] | undefined;
+  doc: string;
+  secret?: boolean;
+}
+
+export interface ConfigValues {
+  host: string;
+  port: number;
+  dataDir: string;
+  secretId: string | undefined;
+  secretKey: string | undefined;
+  appid: string | undefined;
+  domainSuffixes: string[];
+  defaultBucket: string | undefined;
+  defaultRegion: string;
+  trustForwardedHost: boolean;
+  requireSignedHost: boolean;
+  clockSkewSeconds: number;
+  maxXmlBodyBytes: number;
+  maxObjectBytes: number;
+  credentialCacheMs: number;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+}
+
+export const SETTINGS: readonly Setting[] = [
+  { name: 'host', env: 'SMART_AUDIO_HOST', flag: 'host', type: 'string', default: '127.0.0.1', doc: 'Address to listen on (0.0.0.0 for all interfaces).' },
+  { name: 'port', env: 'SMART_AUDIO_PORT', flag: 'port', type: 'int', default: 8080, doc: 'TCP port to listen on (0 = any free port).' },
+  { name: 'dataDir', env: 'SMART_AUDIO_DATA_DIR', flag: 'data-dir', type: 'string', default: './data', doc: 'Directory holding the SQLite metadata file and the objects.' },
+  { name: 'secretId', env: 'SMART_AUDIO_SECRET_ID', flag: 'secret-id', type: 'string', default: undefined, doc: 'Root account SecretId. Without it the first start creates one and prints it once.', secret: false },
+  { name: 'secretKey', env: 'SMART_AUDIO_SECRET_KEY', flag: 'secret-key', type: 'string', default: undefined, doc: 'Root account SecretKey (also readable from SMART_AUDIO_SECRET_KEY_FILE).', secret: true },
+  { name: 'appid', env: 'SMART_AUDIO_APPID', flag: 'appid', type: 'string', default: undefined, doc: 'Root account APPID (default 1250000000 when a root is created).' },
+  { name: 'domainSuffixes', env: 'SMART_AUDIO_DOMAIN_SUFFIXES', flag: 'domain-suffix', type: 'list', default: ['myqcloud.com', 'tencentcos.cn'], doc: 'Host suffixes of virtual-host addressing: <bucket>.ci.<region>.<suffix>, <bucket>.cos.<region>.<suffix>, ci.<region>.<suffix>.' },
+  { name: 'defaultBucket', env: 'SMART_AUDIO_DEFAULT_BUCKET', flag: 'default-bucket', type: 'string', default: undefined, doc: 'Bucket that requests to any other Host (an IP, a custom domain) address. Without it such requests are path-style: /<bucket>/<key>.' },
+  { name: 'defaultRegion', env: 'SMART_AUDIO_DEFAULT_REGION', flag: 'default-region', type: 'string', default: 'ap-guangzhou', doc: 'Region of buckets addressed without a region in the Host.' },
+  { name: 'trustForwardedHost', env: 'SMART_AUDIO_TRUST_FORWARDED_HOST', flag: 'trust-forwarded-host', type: 'bool', default: false, doc: 'Behind a reverse proxy that rewrites Host: route and verify signatures on X-Forwarded-Host.' },
+  { name: 'requireSignedHost', env: 'SMART_AUDIO_REQUIRE_SIGNED_HOST', flag: 'require-signed-host', type: 'bool', default: false, doc: 'Refuse signatures that do not cover the host header (spec/signature.md §5.7).' },
+  { name: 'clockSkewSeconds', env: 'SMART_AUDIO_CLOCK_SKEW_SECONDS', flag: 'clock-skew', type: 'int', default: 900, doc: 'How far in the future a signature window may start (spec/signature.md §5.4).' },
+  { name: 'maxXmlBodyBytes', env: 'SMART_AUDIO_MAX_XML_BODY', flag: 'max-xml-body', type: 'int', default: 1 << 20, doc: 'Largest accepted CI request body (spec/errors.md §7).' },
+  { name: 'maxObjectBytes', env: 'SMART_AUDIO_MAX_OBJECT_SIZE', flag: 'max-object-size', type: 'int', default: 5 * 1024 ** 3, doc: 'Largest single PUT Object body (spec/cos-objects.md: 5 GB).' },
+  { name: 'credentialCacheMs', env: 'SMART_AUDIO_CREDENTIAL_CACHE_MS', flag: 'credential-cache-ms', type: 'int', default: 1000, doc: 'How long a looked-up credential is cached; a revoked key stops working within this time.' },
+  { name: 'logLevel', env: 'SMART_AUDIO_LOG_LEVEL', flag: 'log-level', type: 'string', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent.' },
+  { name: 'shutdownTimeoutMs', env: 'SMART_AUDIO_SHUTDOWN_TIMEOUT_MS', flag: 'shutdown-timeout-ms', type: 'int', default: 30000, doc: 'On SIGTERM, how long in-flight requests may take before the process exits anyway.' },
+];

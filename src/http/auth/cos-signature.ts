@@ -1,0 +1,151 @@
+import { createHash, createHmac } from 'node:crypto';
+
+/**
+ * The COS request signature, `q-sign-algorithm=sha1` (spec/signature.md §2–3),
+ * in small pure steps: fields → HttpString → StringToSign → SignKey → signature.
+ * Used by the server to verify requests and by tests and the CLI to sign them.
+ */
+
+/** UrlEncode of spec/signature.md §2: everything but `A–Z a–z 0–9 - _ . ~`, upper-case hex, space = %20. */
+export function cosUrlEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+export function sha1Hex(text: string): string {
+  return createHash('sha1').update(text, 'utf8').digest('hex');
+}
+
+export function hmacSha1Hex(key: string, text: string): string {
+  return createHmac('sha1', key).update(text, 'utf8').digest('hex');
+}
+
+/** The seven `q-*` fields (spec/signature.md §1). */
+export interface SignatureFields {
+  algorithm: string;
+  secretId: string;
+  signTime: string;
+  keyTime: string;
+  headerList: string[];
+  urlParamList: string[];
+  signature: string;
+}
+
+export interface SignedPair {
+  key: string;
+  value: string;
+}
+
+/**
+ * Step 3/4: turns name/value pairs into the `k=v&…` string and the `k;k;…`
+ * list: key → lower(UrlEncode(key)), value → UrlEncode(value), sorted
+ * byte-wise on the transformed key.
+ */
+export function canonicalPairs(pairs: Array<{ key: string; value: string }>): { joined: string; list: string } {
+  const transformed = pairs
+    .map((p) => ({ key: cosUrlEncode(p.key).toLowerCase(), value: cosUrlEncode(p.value) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return {
+    joined: transformed.map((p) => `${p.key}=${p.value}`).join('&'),
+    list: transformed.map((p) => p.key).join(';'),
+  };
+}
+
+/** Step 5: `lower(method)\npath\nparams\nheaders\n` with the URL-decoded path. */
+export function httpString(method: string, decodedPath: string, httpParameters: string, httpHeaders: string): string {
+  return `${method.toLowerCase()}\n${decodedPath}\n${httpParameters}\n${httpHeaders}\n`;
+}
+
+/** Steps 2, 6, 7: the signature over an HttpString. */
+export function signHttpString(secretKey: string, keyTime: string, signTime: string, http: string): string {
+  const signKey = hmacSha1Hex(secretKey, keyTime);
+  const stringToSign = `sha1\n${signTime}\n${sha1Hex(http)}\n`;
+  return hmacSha1Hex(signKey, stringToSign);
+}
+
+export interface SignRequestInput {
+  secretId: string;
+  secretKey: string;
+  method: string;
+  /** URL-decoded path, e.g. `/exampleobject(腾讯云)`. */
+  decodedPath: string;
+  /** Decoded query parameters to sign (value `''` for value-less keys such as `?cancel`). */
+  query?: Record<string, string>;
+  /** Headers to sign, values as sent. */
+  headers?: Record<string, string>;
+  startTime: number;
+  endTime: number;
+}
+
+/** Builds a full `Authorization` value (spec/signature.md §3, step 8). */
+export function signRequest(input: SignRequestInput): string {
+  const keyTime = `${input.startTime};${input.endTime}`;
+  const params = canonicalPairs(Object.entries(input.query ?? {}).map(([key, value]) => ({ key, value })));
+  const headers = canonicalPairs(Object.entries(input.headers ?? {}).map(([key, value]) => ({ key, value })));
+  const signature = signHttpString(
+    input.secretKey,
+    keyTime,
+    keyTime,
+    httpString(input.method, input.decodedPath, params.joined, headers.joined),
+  );
+  return [
+    'q-sign-algorithm=sha1',
+    `q-ak=${input.secretId}`,
+    `q-sign-time=${keyTime}`,
+    `q-key-time=${keyTime}`,
+    `q-header-list=${headers.list}`,
+    `q-url-param-list=${params.list}`,
+    `q-signature=${signature}`,
+  ].join('&');
+}
+
+/**
+ * Parses an `Authorization` value (`&`-separated `k=v` pairs in any order,
+ * spec/signature.md §1). Returns undefined when a required field is missing
+ * or the value is not of the documented shape.
+ */
+export function parseAuthorization(value: string): SignatureFields | undefined {
+  const fields = new Map<string, string>();
+  for (const part of value.trim().split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) return undefined;
+    const k = part.slice(0, eq).trim().toLowerCase();
+    if (fields.has(k)) return undefined;
+    fields.set(k, part.slice(eq + 1).trim());
+  }
+  return fieldsFromMap(fields);
+}
+
+/** The same fields taken from presigned-URL query parameters (already URL-decoded). */
+export function parseQuerySignature(query: Map<string, string>): SignatureFields | undefined {
+  return fieldsFromMap(query);
+}
+
+function fieldsFromMap(fields: Map<string, string>): SignatureFields | undefined {
+  const algorithm = fields.get('q-sign-algorithm');
+  const secretId = fields.get('q-ak');
+  const signTime = fields.get('q-sign-time');
+  const keyTime = fields.get('q-key-time');
+  const signature = fields.get('q-signature');
+  if (!algorithm || !secretId || !signTime || !keyTime || !signature) return undefined;
+  const list = (v: string | undefined) => (v ? v.split(';').map((s) => s.trim().toLowerCase()).filter((s) => s !== '') : []);
+  return {
+    algorithm,
+    secretId,
+    signTime,
+    keyTime,
+    headerList: list(fields.get('q-header-list')),
+    urlParamList: list(fields.get('q-url-param-list')),
+    signature: signature.toLowerCase(),
+  };
+}
+
+/** `start;end` in Unix seconds, or undefined when malformed. */
+export function parseTimeWindow(value: string): { start: number; end: number } | undefined {
+  const m = /^(\d{1,12});(\d{1,12})$/.exec(value);
+  if (!m) return undefined;
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (end < start) return undefined;
+  return { start, end };
+}

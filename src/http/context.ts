@@ -1,0 +1,42 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config/load.ts';
+import type { ObjectStorage } from '../storage/storage.ts';
+import type { MetadataStore } from '../store/store.ts';
+import type { Address } from './addressing.ts';
+import type { PrincipalResolver, Principal } from './auth/principals.ts';
+import type { RequestTarget } from './request-target.ts';
+
+/** What every handler can reach. Built once in `main.ts`; no globals. */
+export interface AppDeps {
+  config: Config;
+  store: MetadataStore;
+  storage: ObjectStorage;
+  principals: PrincipalResolver;
+}
+
+/** Per-request facts established by the onRequest pipeline, before routing. */
+export interface RequestContext {
+  requestId: string;
+  traceId: string;
+  family: 'ci' | 'cos';
+  /** Host as received (or the absolute-form authority / forwarded host when configured). */
+  host: string;
+  address: Address | undefined;
+  target: RequestTarget | undefined;
+  principal: Principal | undefined;
+}
+
+export interface HandlerArgs {
+  req: FastifyRequest;
+  reply: FastifyReply;
+  deps: AppDeps;
+  ctx: RequestContext & { address: Address; target: RequestTarget; principal: Principal };
+  /** Captures of the route's path pattern (CI routes), e.g. the template id. */
+  params: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    sa: RequestContext;
+  }
+}

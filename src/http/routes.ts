@@ -1,0 +1,106 @@
+import * as cosBuckets from '../api/cos-buckets.ts';
+import * as objects from '../api/objects.ts';
+import { ciResource, cosResource } from '../iam/resources.ts';
+import type { HandlerArgs, RequestContext } from './context.ts';
+import { apiError } from './errors/api-error.ts';
+import { hasQuery } from './request-target.ts';
+
+/**
+ * The API index: one row per operation, in the order of spec/README.md "API
+ * index" (CI rows are added by the control-plane and job modules through
+ * `CI_ROUTES`). A row names the host kind it answers on, the method, the path
+ * (CI) or object/bucket scope (COS), the sub-resource flag if any, the CAM
+ * action checked and the handler.
+ */
+export type Scope = 'cos-service' | 'cos-bucket' | 'cos-object' | 'ci-bucket' | 'ci-regional';
+
+export interface Route {
+  name: string;
+  scope: Scope;
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
+  /** CI only: the decoded path; captures become `params`. */
+  path?: RegExp;
+  /** A query flag that selects this operation (`?cancel`). */
+  subresource?: string;
+  /** CAM action, or a function of the request when it depends on the body (jobs by Tag). */
+  action: string;
+  /** Resources checked for the action; default: the addressed bucket/object. */
+  resources?: (ctx: HandlerArgs['ctx'], params: string[]) => string[];
+  handler: (args: HandlerArgs) => Promise<void>;
+}
+
+const COS_ROUTES: Route[] = [
+  { name: 'GetService', scope: 'cos-service', method: 'GET', action: 'cos:GetService', resources: () => ['*'], handler: cosBuckets.listAllBuckets },
+  { name: 'PutBucket', scope: 'cos-bucket', method: 'PUT', action: 'cos:PutBucket', handler: cosBuckets.putBucket },
+  { name: 'HeadBucket', scope: 'cos-bucket', method: 'HEAD', action: 'cos:HeadBucket', handler: cosBuckets.headBucket },
+  { name: 'GetBucket', scope: 'cos-bucket', method: 'GET', action: 'cos:GetBucket', handler: cosBuckets.listObjects },
+  { name: 'DeleteBucket', scope: 'cos-bucket', method: 'DELETE', action: 'cos:DeleteBucket', handler: cosBuckets.removeBucket },
+  { name: 'PutObject', scope: 'cos-object', method: 'PUT', action: 'cos:PutObject', handler: objects.putObject },
+  { name: 'GetObject', scope: 'cos-object', method: 'GET', action: 'cos:GetObject', handler: objects.getObject },
+  { name: 'HeadObject', scope: 'cos-object', method: 'HEAD', action: 'cos:HeadObject', handler: objects.getObject },
+  { name: 'DeleteObject', scope: 'cos-object', method: 'DELETE', action: 'cos:DeleteObject', handler: objects.deleteObject },
+];
+
+/** CI routes; filled in by the Smart Audio API modules (spec/README.md API index rows 1–15). */
+export const CI_ROUTES: Route[] = [];
+
+/**
+ * COS sub-resources that exist on the real service but are not implemented
+ * here: answered 501 NotImplemented, kept apart from unknown paths (s3rver's
+ * pattern, STYLE.md).
+ */
+const UNSUPPORTED_COS_SUBRESOURCES = [
+  'acl', 'cors', 'uploads', 'uploadid', 'partnumber', 'tagging', 'versioning', 'versions', 'lifecycle', 'policy',
+  'website', 'logging', 'referer', 'domain', 'inventory', 'select', 'restore', 'append', 'replication', 'encryption',
+  'accelerate', 'intelligenttiering', 'object-lock', 'retention', 'delete', 'location',
+];
+
+function scopeOf(ctx: RequestContext): Scope {
+  const a = ctx.address!;
+  switch (a.kind) {
+    case 'cos-bucket':
+      return a.key === '' ? 'cos-bucket' : 'cos-object';
+    default:
+      return a.kind;
+  }
+}
+
+export function defaultResources(ctx: HandlerArgs['ctx']): string[] {
+  const a = ctx.address;
+  const appid = ctx.principal.appid;
+  switch (a.kind) {
+    case 'cos-bucket':
+      return [cosResource(a.region, appid, a.bucket, a.key)];
+    case 'ci-bucket':
+      return [ciResource(a.region, appid, a.bucket, ctx.target.decodedPath)];
+    default:
+      return ['*'];
+  }
+}
+
+/** Finds the operation for a request, or throws InvalidUrl / MethodNotAllowed / NotImplemented. */
+export function matchRoute(ctx: RequestContext, method: string): { route: Route; params: string[] } {
+  const scope = scopeOf(ctx);
+  const path = ctx.target!.decodedPath;
+  const query = ctx.target!.query;
+  if (scope.startsWith('cos')) {
+    const unsupported = UNSUPPORTED_COS_SUBRESOURCES.find((s) => query.some((p) => p.key.toLowerCase() === s));
+    if (unsupported) throw apiError('NotImplemented', `The COS sub-resource "?${unsupported}" is not implemented by this server.`);
+  }
+  const candidates = (scope.startsWith('cos') ? COS_ROUTES : CI_ROUTES).filter((r) => r.scope === scope);
+  let pathMatched = false;
+  for (const route of candidates) {
+    let params: string[] = [];
+    if (route.path) {
+      const m = route.path.exec(path);
+      if (!m) continue;
+      params = m.slice(1);
+    }
+    if (route.subresource && !hasQuery(query, route.subresource)) continue;
+    pathMatched = true;
+    if (route.method !== method) continue;
+    return { route, params };
+  }
+  if (pathMatched) throw apiError('MethodNotAllowed', `${method} is not allowed on ${path.slice(0, 200)}.`);
+  throw apiError('InvalidUrl', `No ${scope.startsWith('ci') ? 'CI' : 'COS'} API answers ${method} ${path.slice(0, 200)}.`);
+}

@@ -1,0 +1,79 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Object storage for tenant buckets: local disk now, S3-compatible stores in
+ * the scale-out issue. Every backend MUST pass `test/integration/storage.test.ts`.
+ */
+export interface ObjectMeta {
+  bucket: string;
+  key: string;
+  size: number;
+  /** Hex MD5 of the body, unquoted. */
+  etag: string;
+  crc64: string;
+  lastModified: number;
+  contentType: string;
+  /** Stored standard headers: cache-control, content-disposition, content-encoding, expires. */
+  headers: Record<string, string>;
+  /** `x-cos-meta-*` user metadata, lower-case names with the prefix. */
+  userMeta: Record<string, string>;
+  storageClass: string;
+}
+
+export interface PutInput {
+  bucket: string;
+  key: string;
+  body: Readable;
+  /** Exact length when known: a body of another length is refused (EntitySizeNotMatch). */
+  contentLength?: number;
+  /** Base64 MD5 to verify (Content-MD5). */
+  contentMd5?: string;
+  maxSize: number;
+  contentType: string;
+  headers: Record<string, string>;
+  userMeta: Record<string, string>;
+  storageClass: string;
+}
+
+export interface ListInput {
+  bucket: string;
+  prefix: string;
+  delimiter: string;
+  marker: string;
+  maxKeys: number;
+}
+
+export interface ListResult {
+  contents: ObjectMeta[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextMarker: string | undefined;
+}
+
+/** Failures a backend reports; the API layer maps them to wire codes. */
+export class StorageError extends Error {
+  readonly kind: 'BadDigest' | 'EntitySizeNotMatch' | 'EntityTooLarge' | 'BodyAborted';
+  constructor(kind: StorageError['kind'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageError';
+    this.kind = kind;
+  }
+}
+
+export interface ObjectStorage {
+  /**
+   * Streams the body to storage. The object becomes visible under its key only
+   * when the whole body arrived and checked out (MD5, length): a failed or
+   * aborted upload MUST leave any previous object of that key untouched.
+   */
+  put(input: PutInput): Promise<ObjectMeta>;
+  head(bucket: string, key: string): Promise<ObjectMeta | undefined>;
+  /** Opens a byte range (inclusive `end`); MUST NOT return a stream when the object is missing. */
+  get(bucket: string, key: string, range?: { start: number; end: number }): Promise<{ meta: ObjectMeta; body: Readable } | undefined>;
+  /** Deletes if present; returns whether it existed. */
+  delete(bucket: string, key: string): Promise<boolean>;
+  list(input: ListInput): Promise<ListResult>;
+  /** True when the bucket holds at least one object. */
+  hasObjects(bucket: string): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,77 @@
+import type { CredentialRecord, MetadataStore } from './store.ts';
+import type { CredentialsTable } from './schema.ts';
+
+const toRecord = (r: CredentialsTable): CredentialRecord => ({
+  secretId: r.secret_id,
+  secretKey: r.secret_key,
+  appid: r.appid,
+  kind: r.kind,
+  name: r.name,
+  policy: r.policy,
+  createdAt: Number(r.created_at),
+  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+});
+
+export async function findCredential(store: MetadataStore, secretId: string): Promise<CredentialRecord | undefined> {
+  const row = await store.db.selectFrom('credentials').selectAll().where('secret_id', '=', secretId).executeTakeFirst();
+  return row ? toRecord(row) : undefined;
+}
+
+export async function listCredentials(store: MetadataStore): Promise<CredentialRecord[]> {
+  const rows = await store.db.selectFrom('credentials').selectAll().orderBy('created_at').orderBy('secret_id').execute();
+  return rows.map(toRecord);
+}
+
+export async function insertCredential(store: MetadataStore, c: Omit<CredentialRecord, 'revokedAt'>): Promise<void> {
+  await store.db
+    .insertInto('credentials')
+    .values({
+      secret_id: c.secretId,
+      secret_key: c.secretKey,
+      appid: c.appid,
+      kind: c.kind,
+      name: c.name,
+      policy: c.policy,
+      created_at: c.createdAt,
+      revoked_at: null,
+    })
+    .execute();
+}
+
+/**
+ * Makes the credential given by the environment the root credential of its
+ * APPID: inserted when new, its key replaced when it changed. Returns whether
+ * anything changed.
+ */
+export async function upsertRootCredential(store: MetadataStore, secretId: string, secretKey: string, appid: string): Promise<boolean> {
+  const existing = await findCredential(store, secretId);
+  if (!existing) {
+    await insertCredential(store, { secretId, secretKey, appid, kind: 'root', name: 'root', policy: null, createdAt: Date.now() });
+    return true;
+  }
+  if (existing.secretKey === secretKey && existing.appid === appid && existing.kind === 'root' && existing.revokedAt === null) return false;
+  await store.db
+    .updateTable('credentials')
+    .set({ secret_key: secretKey, appid, kind: 'root', policy: null, revoked_at: null })
+    .where('secret_id', '=', secretId)
+    .execute();
+  return true;
+}
+
+export async function findActiveRoot(store: MetadataStore, appid?: string): Promise<CredentialRecord | undefined> {
+  let q = store.db.selectFrom('credentials').selectAll().where('kind', '=', 'root').where('revoked_at', 'is', null);
+  if (appid) q = q.where('appid', '=', appid);
+  const row = await q.orderBy('created_at').executeTakeFirst();
+  return row ? toRecord(row) : undefined;
+}
+
+/** Revokes a key; returns false when it does not exist or was already revoked. */
+export async function revokeCredential(store: MetadataStore, secretId: string): Promise<boolean> {
+  const res = await store.db
+    .updateTable('credentials')
+    .set({ revoked_at: Date.now() })
+    .where('secret_id', '=', secretId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}

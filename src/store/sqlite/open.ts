@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../schema.ts';
+import type { MetadataStore } from '../store.ts';
+import { MIGRATIONS, type Migration } from '../migrations/index.ts';
+
+/**
+ * SQLite metadata store (the embedded default). WAL lets the API server and a
+ * separate `smart-audio worker` process share the file; busy_timeout makes
+ * writers wait for each other instead of failing.
+ */
+export function openSqliteStore(file: string, migrations: readonly Migration[] = MIGRATIONS): MetadataStore {
+  mkdirSync(dirname(file), { recursive: true });
+  const handle = new BetterSqlite3(file);
+  handle.pragma('busy_timeout = 15000');
+  handle.pragma('journal_mode = WAL');
+  handle.pragma('synchronous = NORMAL');
+  handle.pragma('foreign_keys = ON');
+  migrateSqlite(handle, migrations);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  return {
+    dialect: 'sqlite',
+    capabilities: { skipLocked: false, concurrentWriters: false },
+    db,
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * Runs pending migrations inside one `BEGIN IMMEDIATE` transaction: the write
+ * lock is taken before the applied versions are read, so when two processes
+ * start at once the second waits (busy_timeout), then sees the work done and
+ * applies nothing. SQLite DDL is transactional, so a failed migration leaves
+ * no trace.
+ */
+export function migrateSqlite(handle: BetterSqlite3.Database, migrations: readonly Migration[]): number[] {
+  handle.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+  const run = handle.transaction(() => {
+    const rows = handle.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>;
+    const applied = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...applied);
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    if (newest > known) {
+      throw new Error(`The database has schema version ${newest}, newer than this build knows (${known}); refusing to start.`);
+    }
+    const done: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (applied.has(m.version)) continue;
+      // Insert the row first so a concurrent migrator clashes on the key (graphile-worker's trick).
+      handle.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      for (const statement of m.statements) handle.exec(statement);
+      done.push(m.version);
+    }
+    return done;
+  });
+  return run.immediate();
+}

@@ -1,0 +1,42 @@
+/**
+ * The metadata store: one interface, one implementation per SQL dialect
+ * (`sqlite/` now; PostgreSQL in the scale-out issue). Implementations MUST pass
+ * `test/integration/store.test.ts` unchanged.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** Named differences between dialects (kysely adapters, pg-boss BACKEND_PROFILES). */
+export interface DialectCapabilities {
+  /** `SELECT … FOR UPDATE SKIP LOCKED` is available (PostgreSQL). */
+  skipLocked: boolean;
+  /** Several processes may write at once without a database-wide lock (PostgreSQL). */
+  concurrentWriters: boolean;
+}
+
+export interface CredentialRecord {
+  secretId: string;
+  secretKey: string;
+  appid: string;
+  kind: 'root' | 'sub';
+  name: string;
+  /** CAM policy JSON text for sub-accounts; null for root. */
+  policy: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface BucketRecord {
+  name: string;
+  appid: string;
+  region: string;
+  createdAt: number;
+}
+
+export interface MetadataStore {
+  readonly dialect: string;
+  readonly capabilities: DialectCapabilities;
+  /** The query builder, for store modules (`store/*.ts`) only. */
+  readonly db: Kysely<Database>;
+  close(): Promise<void>;
+}
