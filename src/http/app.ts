@@ -48,6 +48,15 @@ export function buildApp(deps: AppDeps) {
             },
           },
     genReqId: () => newRequestId(),
+    // The router refuses some targets (bad percent-encoding) before any hook
+    // runs; answer those in the documented XML shape too.
+    frameworkErrors: (err, req, reply) => {
+      const host = req.headers.host ?? '';
+      req.sa = { requestId: req.id, traceId: req.id, family: guessFamily(host), host, address: undefined, target: undefined, principal: undefined };
+      reply.header('date', httpDate(Date.now())).header(req.sa.family === 'ci' ? 'x-ci-request-id' : 'x-cos-request-id', req.id);
+      const apiErr = err.code === 'FST_ERR_BAD_URL' ? new ApiError('InvalidURI', `The request path is not valid percent-encoded UTF-8.`) : toApiError(err);
+      void sendError(req, reply, apiErr);
+    },
     bodyLimit: config.maxXmlBodyBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -121,9 +130,9 @@ export function buildApp(deps: AppDeps) {
   // answer itself; resolving `undefined` would end a streamed body early.
   const handle = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const ctx = req.sa as HandlerArgs['ctx'];
-    const { route, params } = matchRoute(ctx, req.method);
     const a = ctx.address;
     if (a.kind === 'cos-bucket' || a.kind === 'ci-bucket') checkBucketAccount(ctx.principal, a.bucket);
+    const { route, params } = matchRoute(ctx, req.method);
     authorize(ctx.principal, route.action, (route.resources ?? defaultResources)(ctx, params));
     await route.handler({ req, reply, deps, ctx, params });
     return reply;

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import COS from 'cos-nodejs-sdk-v5';
+import { loadConfig } from '../../src/config/load.ts';
+import { startServer, type RunningServer } from '../../src/main.ts';
+
+export const ROOT_ID = 'AKIDrootTEST0000000000000000000001';
+export const ROOT_KEY = 'rootSecretKeyForTests0000000000001';
+export const APPID = '1250000000';
+export const REGION = 'ap-guangzhou';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+}
+
+/**
+ * Starts the real server on 127.0.0.1 port 0 with a fresh data directory.
+ * The directory is removed on close unless the test failed (kept for debugging)
+ * or KEEP_TEST_DATA is set.
+ */
+export async function startTestServer(extra: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'smart-audio-test-'));
+  const config = loadConfig(
+    { port: '0', host: '127.0.0.1', 'data-dir': dataDir, 'log-level': process.env.TEST_LOG_LEVEL ?? 'silent', ...extra },
+    { SMART_AUDIO_SECRET_ID: ROOT_ID, SMART_AUDIO_SECRET_KEY: ROOT_KEY, SMART_AUDIO_APPID: APPID },
+  );
+  const server = await startServer(config, () => undefined);
+  return {
+    ...server,
+    dataDir,
+    close: async () => {
+      await server.close();
+      if (!process.env.KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type AddressingMode = 'ip' | 'proxy' | 'domain';
+
+/** The official SDK configured as in spec/clients.md, in one of the three Node addressing modes. */
+export function cosClient(port: number, mode: AddressingMode, secretId = ROOT_ID, secretKey = ROOT_KEY): COS {
+  const base = { SecretId: secretId, SecretKey: secretKey, Protocol: 'http:', AutoSwitchHost: false } as const;
+  switch (mode) {
+    case 'ip':
+      return new COS({ ...base, Ip: `127.0.0.1:${port}` } as COS.COSOptions);
+    case 'proxy':
+      return new COS({ ...base, Proxy: `http://127.0.0.1:${port}` } as COS.COSOptions);
+    case 'domain':
+      return new COS({ ...base, Domain: `127.0.0.1:${port}` } as COS.COSOptions);
+  }
+}
+
+/** Promisified SDK call that resolves to `{err, data}` so tests can assert on either. */
+export function call<T = any>(cos: COS, method: string, params: Record<string, unknown>): Promise<{ err: any; data: T }> {
+  return new Promise((resolve) => {
+    (cos as unknown as Record<string, (p: unknown, cb: (err: unknown, data: T) => void) => void>)[method]!(params, (err, data) =>
+      resolve({ err, data }),
+    );
+  });
+}
