@@ -1,3 +1,4 @@
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { ERRORS, type ErrorName, type WireError } from './table.ts';
 
 /**
@@ -33,6 +34,11 @@ export function apiError(errorName: ErrorName, detail?: string): ApiError {
  */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // Domain errors (spec/errors.md §7): rule violations, unknown ids and name
+  // clashes are all `400 InvalidArgument`, the message naming what failed.
+  if (err instanceof ValidationError || err instanceof NotFoundError || err instanceof ConflictError) {
+    return new ApiError('InvalidArgument', err.message, { cause: err });
+  }
   const e = err as { code?: string; statusCode?: number } | undefined;
   // Fastify's own request-level errors (body too large, bad content length).
   if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('EntityTooLarge', undefined, { cause: err });
