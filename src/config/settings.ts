@@ -33,6 +33,9 @@ export interface ConfigValues {
   credentialCacheMs: number;
   logLevel: string;
   shutdownTimeoutMs: number;
+  queueMaxSize: number;
+  queueMaxConcurrent: number;
+  maxTemplatesPerBucket: number;
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -53,4 +56,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'credentialCacheMs', env: 'SMART_AUDIO_CREDENTIAL_CACHE_MS', flag: 'credential-cache-ms', type: 'int', default: 1000, doc: 'How long a looked-up credential is cached; a revoked key stops working within this time.' },
   { name: 'logLevel', env: 'SMART_AUDIO_LOG_LEVEL', flag: 'log-level', type: 'string', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'shutdownTimeoutMs', env: 'SMART_AUDIO_SHUTDOWN_TIMEOUT_MS', flag: 'shutdown-timeout-ms', type: 'int', default: 30000, doc: 'On SIGTERM, how long in-flight requests may take before the process exits anyway.' },
+  { name: 'queueMaxSize', env: 'SMART_AUDIO_QUEUE_MAX_SIZE', flag: 'queue-max-size', type: 'int', default: 10000, doc: 'MaxSize of a new Smart Audio queue: queued jobs beyond it are refused with QueueSaturated (spec/buckets-queues.md §7).' },
+  { name: 'queueMaxConcurrent', env: 'SMART_AUDIO_QUEUE_MAX_CONCURRENT', flag: 'queue-max-concurrent', type: 'int', default: 10, doc: 'MaxConcurrent of a new Smart Audio queue: running jobs per queue (spec/buckets-queues.md §7).' },
+  { name: 'maxTemplatesPerBucket', env: 'SMART_AUDIO_MAX_TEMPLATES_PER_BUCKET', flag: 'max-templates-per-bucket', type: 'int', default: 100000, doc: 'Custom templates a bucket may hold (numeric error 1110 CreatedTemplateNumLimit).' },
 ];

@@ -133,7 +133,7 @@ export function buildApp(deps: AppDeps) {
     const a = ctx.address;
     if (a.kind === 'cos-bucket' || a.kind === 'ci-bucket') checkBucketAccount(ctx.principal, a.bucket);
     const { route, params } = matchRoute(ctx, req.method);
-    authorize(ctx.principal, route.action, (route.resources ?? defaultResources)(ctx, params));
+    if (!route.authorizeInHandler) authorize(ctx.principal, route.action, (route.resources ?? defaultResources)(ctx, params));
     await route.handler({ req, reply, deps, ctx, params });
     return reply;
   };

@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
 import type { Config } from '../config/load.ts';
 import type { ObjectStorage } from '../storage/storage.ts';
 import type { MetadataStore } from '../store/store.ts';
@@ -12,6 +14,13 @@ export interface AppDeps {
   store: MetadataStore;
   storage: ObjectStorage;
   principals: PrincipalResolver;
+  /**
+   * Called inside the transaction that disables Smart Audio on a bucket, before
+   * its queue is deleted (the job module cancels the queue's waiting jobs).
+   */
+  onQueueDeleted?: (tx: Kysely<Database>, queueId: string) => Promise<void>;
+  /** Called after a queue's settings changed (the scheduler re-reads State/MaxConcurrent). */
+  onQueueUpdated?: (queueId: string) => void;
 }
 
 /** Per-request facts established by the onRequest pipeline, before routing. */

@@ -1,4 +1,7 @@
+import * as asrBuckets from '../api/asr-buckets.ts';
+import * as asrQueues from '../api/asr-queues.ts';
 import * as cosBuckets from '../api/cos-buckets.ts';
+import * as templates from '../api/templates.ts';
 import * as objects from '../api/objects.ts';
 import { ciResource, cosResource } from '../iam/resources.ts';
 import type { HandlerArgs, RequestContext } from './context.ts';
@@ -27,6 +30,8 @@ export interface Route {
   /** Resources checked for the action; default: the addressed bucket/object. */
   resources?: (ctx: HandlerArgs['ctx'], params: string[]) => string[];
   handler: (args: HandlerArgs) => Promise<void>;
+  /** The handler authorises per listed item (API-level actions such as GET /asrbucket). */
+  authorizeInHandler?: true;
 }
 
 const COS_ROUTES: Route[] = [
@@ -41,8 +46,22 @@ const COS_ROUTES: Route[] = [
   { name: 'DeleteObject', scope: 'cos-object', method: 'DELETE', action: 'cos:DeleteObject', handler: objects.deleteObject },
 ];
 
-/** CI routes; filled in by the Smart Audio API modules (spec/README.md API index rows 1–15). */
-export const CI_ROUTES: Route[] = [];
+const ID = '([^/,]+)';
+/** CI routes, rows of spec/README.md "API index". */
+export const CI_ROUTES: Route[] = [
+  // 1–3: spec/buckets-queues.md §1–3
+  { name: 'CreateAsrBucket', scope: 'ci-bucket', method: 'POST', path: /^\/asrbucket\/?$/, action: 'ci:CreateAsrBucket', handler: asrBuckets.createAsrBucket },
+  { name: 'DescribeAsrBuckets', scope: 'ci-regional', method: 'GET', path: /^\/asrbucket\/?$/, action: 'ci:DescribeAsrBuckets', authorizeInHandler: true, handler: asrBuckets.describeAsrBuckets },
+  { name: 'DeleteAsrBucket', scope: 'ci-bucket', method: 'DELETE', path: /^\/asrbucket\/?$/, action: 'ci:DeleteAsrBucket', handler: asrBuckets.deleteAsrBucket },
+  // 4–5: spec/buckets-queues.md §4–5
+  { name: 'DescribeAsrQueues', scope: 'ci-bucket', method: 'GET', path: /^\/asrqueue\/?$/, action: 'ci:DescribeAsrQueues', handler: asrQueues.describeAsrQueues },
+  { name: 'UpdateAsrQueue', scope: 'ci-bucket', method: 'PUT', path: new RegExp(`^/asrqueue/${ID}$`), action: 'ci:UpdateAsrQueue', handler: asrQueues.updateAsrQueue },
+  // 6–9: spec/templates.md
+  { name: 'CreateMediaTemplate', scope: 'ci-bucket', method: 'POST', path: /^\/template\/?$/, action: 'ci:CreateMediaTemplate', handler: templates.createMediaTemplate },
+  { name: 'UpdateMediaTemplate', scope: 'ci-bucket', method: 'PUT', path: new RegExp(`^/template/${ID}$`), action: 'ci:UpdateMediaTemplate', handler: templates.updateMediaTemplate },
+  { name: 'DescribeMediaTemplates', scope: 'ci-bucket', method: 'GET', path: /^\/template\/?$/, action: 'ci:DescribeMediaTemplates', handler: templates.describeMediaTemplates },
+  { name: 'DeleteMediaTemplate', scope: 'ci-bucket', method: 'DELETE', path: new RegExp(`^/template/${ID}$`), action: 'ci:DeleteMediaTemplate', handler: templates.deleteMediaTemplate },
+];
 
 /**
  * COS sub-resources that exist on the real service but are not implemented

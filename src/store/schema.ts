@@ -23,8 +23,43 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+export interface AsrBucketsTable {
+  bucket: string;
+  appid: string;
+  region: string;
+  queue_id: string;
+  created_at: number;
+}
+
+export interface QueuesTable {
+  id: string;
+  bucket: string;
+  name: string;
+  state: 'Active' | 'Paused';
+  max_size: number;
+  max_concurrent: number;
+  /** JSON of the NotifyConfig as stored (domain/queues.ts). */
+  notify_config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TemplatesTable {
+  id: string;
+  bucket: string;
+  tag: string;
+  name: string;
+  /** JSON of the validated parameters (domain/templates/types.ts). */
+  params: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   credentials: CredentialsTable;
   buckets: BucketsTable;
+  asr_buckets: AsrBucketsTable;
+  queues: QueuesTable;
+  templates: TemplatesTable;
   schema_migrations: SchemaMigrationsTable;
 }

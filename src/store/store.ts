@@ -38,5 +38,12 @@ export interface MetadataStore {
   readonly capabilities: DialectCapabilities;
   /** The query builder, for store modules (`store/*.ts`) only. */
   readonly db: Kysely<Database>;
+  /**
+   * Runs `fn` in one write transaction. On SQLite it is `BEGIN IMMEDIATE`, so
+   * the write lock is taken up front and a second process waits instead of
+   * failing half-way; on PostgreSQL a plain `BEGIN`. `fn` MUST use the handle
+   * it is given, never `db`, or it would deadlock on SQLite's one connection.
+   */
+  writeTx<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -59,3 +59,43 @@ export function call<T = any>(cos: COS, method: string, params: Record<string, u
     );
   });
 }
+
+export interface CiCall {
+  Method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Bucket for bucket-scoped APIs; omit for the regional host (GET /asrbucket). */
+  Bucket?: string;
+  Region?: string;
+  /** Path without the leading slash: `template`, `template/t1…`, `asrqueue/p…`. */
+  Path: string;
+  Query?: Record<string, string>;
+  /** `{Request: {...}}`, serialised with the SDK's own json2xml; or a raw string. */
+  Body?: Record<string, unknown> | string;
+  /** Value-less sub-resource such as `cancel` (`?cancel`). */
+  Action?: string;
+}
+
+/**
+ * A CI call the way spec/clients.md tells users to make one with the Node SDK:
+ * `cos.request({Method, Key, Url, Body: COS.util.json2xml(...), ContentType})`.
+ * Resolves to `{err, data}` with `data.Response` parsed by the SDK.
+ */
+export function ciCall(cos: COS, c: CiCall): Promise<{ err: any; data: any }> {
+  const region = c.Region ?? REGION;
+  const host = c.Bucket ? `${c.Bucket}.ci.${region}.myqcloud.com` : `ci.${region}.myqcloud.com`;
+  const body = c.Body === undefined ? undefined : typeof c.Body === 'string' ? c.Body : (COS as any).util.json2xml(c.Body);
+  return new Promise((resolve) => {
+    (cos as any).request(
+      {
+        Method: c.Method,
+        Key: c.Path,
+        Url: `http://${host}/${c.Path}`,
+        Query: c.Query,
+        Action: c.Action,
+        Body: body,
+        ContentType: 'application/xml',
+        Headers: body !== undefined ? { 'Content-Type': 'application/xml' } : undefined,
+      },
+      (err: unknown, data: unknown) => resolve({ err, data }),
+    );
+  });
+}

@@ -1,6 +1,6 @@
 import { findCredential } from '../../store/credentials.ts';
 import type { MetadataStore } from '../../store/store.ts';
-import { isAllowed, parsePolicy, type Policy } from '../../iam/policy.ts';
+import { actionMatches, isAllowed, parsePolicy, type Policy } from '../../iam/policy.ts';
 import { appidOfBucket } from '../../iam/resources.ts';
 import { ApiError } from '../errors/api-error.ts';
 
@@ -76,4 +76,16 @@ export function authorize(principal: Principal, action: string, resources: strin
   if (!principal.policy || !isAllowed(principal.policy, action, resources)) {
     throw new ApiError('AccessDenied', `The key ${principal.secretId} is not allowed ${action} on ${resources.join(', ')}.`);
   }
+}
+
+/** Keeps the items whose resources the principal may act on (list APIs authorised per item). */
+export function authorizeEach<T>(principal: Principal, action: string, items: T[], resources: (item: T) => string[]): T[] {
+  if (principal.kind === 'root') return items;
+  return items.filter((item) => principal.policy !== undefined && isAllowed(principal.policy, action, resources(item)));
+}
+
+/** For API-level actions: root, or a policy with an allow statement naming the action at all. */
+export function isRootOrAllowedSomewhere(principal: Principal, action: string): boolean {
+  if (principal.kind === 'root') return true;
+  return (principal.policy?.statements ?? []).some((st) => st.effect === 'allow' && st.actions.some((a) => actionMatches(a, action)));
 }

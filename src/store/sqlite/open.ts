@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { MetadataStore } from '../store.ts';
 import { MIGRATIONS, type Migration } from '../migrations/index.ts';
@@ -24,6 +24,18 @@ export function openSqliteStore(file: string, migrations: readonly Migration[] =
     dialect: 'sqlite',
     capabilities: { skipLocked: false, concurrentWriters: false },
     db,
+    writeTx: (fn) =>
+      db.connection().execute(async (conn) => {
+        await sql`BEGIN IMMEDIATE`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`COMMIT`.execute(conn);
+          return result;
+        } catch (err) {
+          await sql`ROLLBACK`.execute(conn).catch(() => undefined);
+          throw err;
+        }
+      }),
     close: () => db.destroy(),
   };
 }
