@@ -102,6 +102,8 @@ export function resourceMatches(pattern: string, resource: string): boolean {
 
 /** True when the policy allows `action` on every one of `resources`. */
 export function isAllowed(policy: Policy, action: string, resources: string[]): boolean {
+  // Fail closed: a check over no resource at all grants nothing.
+  if (resources.length === 0) return false;
   return resources.every((resource) => {
     let allowed = false;
     for (const st of policy.statements) {

@@ -9,10 +9,14 @@ import { canonicalPairs, httpString, parseAuthorization, parseQuerySignature, pa
  * run in `onRequest`, before any body is read (the signature never covers it).
  */
 
-/** The `q-*` parameters of a presigned URL and the token parameters: never part of HttpParameters (§6). */
+/**
+ * The `q-*` parameters of a presigned URL: never part of HttpParameters (§6).
+ * The token parameters (`x-cos-security-token`, …) are left out too unless the
+ * client listed them in q-url-param-list (cos-go-sdk-v5 signs them; the
+ * unlisted case is already excluded by the list filter below).
+ */
 const SIGNATURE_PARAMS = new Set([
   'q-sign-algorithm', 'q-ak', 'q-sign-time', 'q-key-time', 'q-header-list', 'q-url-param-list', 'q-signature',
-  'x-cos-security-token', 'x-ci-security-token',
 ]);
 
 export interface VerifyInput {
