@@ -55,7 +55,51 @@ export interface TemplatesTable {
   updated_at: number;
 }
 
+export type JobState = 'Submitted' | 'Running' | 'Success' | 'Failed' | 'Cancel' | 'Pause';
+
+export interface JobsTable {
+  id: string;
+  seq: number;
+  bucket: string;
+  appid: string;
+  region: string;
+  queue_id: string;
+  tag: string;
+  state: JobState;
+  job_level: number;
+  input_object: string | null;
+  spec: string;
+  result: string | null;
+  code: string;
+  message: string;
+  progress: number | null;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  run_after: number;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+export interface CallbacksTable {
+  id: string;
+  job_id: string;
+  url: string;
+  content_type: string;
+  body: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_at: number;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
 export interface Database {
+  jobs: JobsTable;
+  callbacks: CallbacksTable;
   credentials: CredentialsTable;
   buckets: BucketsTable;
   asr_buckets: AsrBucketsTable;

@@ -90,7 +90,8 @@ export async function listTemplates(store: MetadataStore, f: TemplateFilter): Pr
   let q = store.db.selectFrom('templates').where('bucket', '=', f.bucket);
   if (f.tags) q = q.where('tag', 'in', f.tags.length > 0 ? [...f.tags] : ['']);
   if (f.ids) q = q.where('id', 'in', f.ids.length > 0 ? [...f.ids] : ['']);
-  if (f.namePrefix) q = q.where(sql<string>`substr(name, 1, ${f.namePrefix.length})`, '=', f.namePrefix);
+  // substr counts characters (code points), not UTF-16 units: `.length` would miss astral Han names.
+  if (f.namePrefix) q = q.where(sql<string>`substr(name, 1, ${[...f.namePrefix].length})`, '=', f.namePrefix);
   const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
   return { total: Number(n), items: rows.map(toTemplate) };

@@ -74,4 +74,60 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX templates_bucket_created ON templates (bucket, created_at, id)`,
     ],
   },
+  {
+    version: 3,
+    name: 'jobs_and_callbacks',
+    statements: [
+      // spec/jobs.md §2: one row per job. `spec` is the validated submission
+      // (template parameters snapshotted, spec/templates.md §7 → Impl); `result`
+      // is what the finished job reports (MediaResult, MediaInfo).
+      // Leases (locked_by, locked_until) make a job claimed by exactly one
+      // worker; `attempts` bounds re-runs after a worker died.
+      `CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        seq BIGINT NOT NULL,
+        bucket TEXT NOT NULL,
+        appid TEXT NOT NULL,
+        region TEXT NOT NULL,
+        queue_id TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('Submitted', 'Running', 'Success', 'Failed', 'Cancel', 'Pause')),
+        job_level INTEGER NOT NULL,
+        input_object TEXT,
+        spec TEXT NOT NULL,
+        result TEXT,
+        code TEXT NOT NULL DEFAULT 'Success',
+        message TEXT NOT NULL DEFAULT '',
+        progress INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL,
+        locked_by TEXT,
+        locked_until BIGINT,
+        run_after BIGINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        started_at BIGINT,
+        ended_at BIGINT
+      )`,
+      `CREATE UNIQUE INDEX jobs_seq ON jobs (seq)`,
+      `CREATE INDEX jobs_claim ON jobs (state, job_level, seq)`,
+      `CREATE INDEX jobs_queue_state ON jobs (queue_id, state)`,
+      `CREATE INDEX jobs_bucket_seq ON jobs (bucket, seq)`,
+      // spec/callbacks.md: an outbox, written in the transaction that finishes
+      // the job, so a notification survives a restart and is sent at least once.
+      `CREATE TABLE callbacks (
+        id TEXT PRIMARY KEY,
+        job_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at BIGINT NOT NULL,
+        last_error TEXT,
+        created_at BIGINT NOT NULL,
+        delivered_at BIGINT
+      )`,
+      `CREATE INDEX callbacks_due ON callbacks (state, next_at)`,
+    ],
+  },
 ];

@@ -14,11 +14,17 @@ import { MIGRATIONS, type Migration } from '../migrations/index.ts';
 export function openSqliteStore(file: string, migrations: readonly Migration[] = MIGRATIONS): MetadataStore {
   mkdirSync(dirname(file), { recursive: true });
   const handle = new BetterSqlite3(file);
-  handle.pragma('busy_timeout = 15000');
-  handle.pragma('journal_mode = WAL');
-  handle.pragma('synchronous = NORMAL');
-  handle.pragma('foreign_keys = ON');
-  migrateSqlite(handle, migrations);
+  try {
+    handle.pragma('busy_timeout = 15000');
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+    handle.pragma('foreign_keys = ON');
+    migrateSqlite(handle, migrations);
+  } catch (err) {
+    // A store that refuses to open (e.g. a newer schema) must not keep the file open.
+    handle.close();
+    throw err;
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
   return {
     dialect: 'sqlite',

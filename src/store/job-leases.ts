@@ -1,0 +1,167 @@
+import { sql } from 'kysely';
+import type { Job, JobResult } from '../domain/jobs/types.ts';
+import { findJob } from './jobs.ts';
+import { findQueue } from './control-plane.ts';
+import type { Queue } from '../domain/queues.ts';
+import type { MetadataStore } from './store.ts';
+import type { CallbacksTable } from './schema.ts';
+
+/**
+ * The worker's side of the job table: claim with a lease, extend it, finish
+ * once, and recover jobs whose worker died (graphile-worker's getJobs /
+ * failJobs / resetLockedAt, pg-boss's failJobsByHeartbeat).
+ */
+
+/**
+ * Claims the next runnable job: Submitted, its queue Active and under its
+ * MaxConcurrent, highest JobLevel first, then FIFO (spec/buckets-queues.md §7).
+ * SQLite serialises this in `BEGIN IMMEDIATE`; PostgreSQL will use
+ * `FOR UPDATE SKIP LOCKED` (capability `skipLocked`).
+ */
+export async function claimNextJob(store: MetadataStore, workerId: string, leaseMs: number, now: number): Promise<Job | undefined> {
+  return store.writeTx(async (tx) => {
+    const candidate = await tx
+      .selectFrom('jobs as j')
+      .innerJoin('queues as q', 'q.id', 'j.queue_id')
+      .select('j.id')
+      .where('j.state', '=', 'Submitted')
+      .where('q.state', '=', 'Active')
+      .where('j.run_after', '<=', now)
+      .where(
+        (eb) =>
+          eb
+            .selectFrom('jobs as r')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .whereRef('r.queue_id', '=', 'j.queue_id')
+            .where('r.state', '=', 'Running'),
+        '<',
+        sql<number>`q.max_concurrent`,
+      )
+      .orderBy('j.job_level', 'desc')
+      .orderBy('j.seq', 'asc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!candidate) return undefined;
+    await tx
+      .updateTable('jobs')
+      .set((eb) => ({
+        state: 'Running',
+        attempts: eb('attempts', '+', 1),
+        locked_by: workerId,
+        locked_until: now + leaseMs,
+        started_at: sql<number>`coalesce(started_at, ${now})`,
+        progress: 0,
+      }))
+      .where('id', '=', candidate.id)
+      .where('state', '=', 'Submitted')
+      .execute();
+    return findJob(tx, candidate.id);
+  });
+}
+
+/** Extends the lease; false when this worker no longer holds the job (it must stop). */
+export async function extendLease(store: MetadataStore, jobId: string, workerId: string, leaseMs: number, now: number, progress?: number): Promise<boolean> {
+  const res = await store.db
+    .updateTable('jobs')
+    .set({ locked_until: now + leaseMs, ...(progress !== undefined ? { progress } : {}) })
+    .where('id', '=', jobId)
+    .where('state', '=', 'Running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+export interface Finish {
+  state: 'Success' | 'Failed';
+  code: string;
+  message: string;
+  result?: JobResult;
+  /** Notifications to enqueue in the same transaction (spec/callbacks.md). */
+  callbacks: Array<Omit<CallbacksTable, 'job_id' | 'state' | 'attempts' | 'last_error' | 'delivered_at'>>;
+}
+
+/**
+ * Finishes a job this worker holds, and enqueues its notifications, in one
+ * transaction. Returns false (and changes nothing) when the lease was lost,
+ * so a job can never end both Failed and Success.
+ */
+export async function finishJob(store: MetadataStore, jobId: string, workerId: string, f: Finish, now: number): Promise<boolean> {
+  return store.writeTx(async (tx) => {
+    const res = await tx
+      .updateTable('jobs')
+      .set({
+        state: f.state,
+        code: f.code,
+        message: f.message,
+        result: f.result ? JSON.stringify(f.result) : null,
+        ended_at: now,
+        progress: f.state === 'Success' ? 100 : null,
+        locked_by: null,
+        locked_until: null,
+      })
+      .where('id', '=', jobId)
+      .where('state', '=', 'Running')
+      .where('locked_by', '=', workerId)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) return false;
+    for (const cb of f.callbacks) {
+      await tx.insertInto('callbacks').values({ ...cb, job_id: jobId, state: 'pending', attempts: 0, last_error: null, delivered_at: null }).execute();
+    }
+    return true;
+  });
+}
+
+/**
+ * Gives a job back to the queue after a retryable failure (or a graceful
+ * shutdown), keeping its attempt count.
+ */
+export async function releaseJob(store: MetadataStore, jobId: string, workerId: string, runAfter: number): Promise<boolean> {
+  const res = await store.db
+    .updateTable('jobs')
+    .set({ state: 'Submitted', locked_by: null, locked_until: null, run_after: runAfter, progress: null })
+    .where('id', '=', jobId)
+    .where('state', '=', 'Running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+/**
+ * Jobs whose lease expired (their worker died: kill -9, power loss) go back
+ * to Submitted, or to Failed once they used all attempts. Returns the ids
+ * that were failed, so their notifications can be sent.
+ */
+export async function recoverExpiredLeases(store: MetadataStore, now: number, onFailed: (job: Job, queue: Queue | undefined) => Finish['callbacks']): Promise<{ requeued: number; failed: string[] }> {
+  return store.writeTx(async (tx) => {
+    const expired = await tx.selectFrom('jobs').selectAll().where('state', '=', 'Running').where('locked_until', '<', now).execute();
+    let requeued = 0;
+    const failed: string[] = [];
+    for (const r of expired) {
+      if (Number(r.attempts) >= Number(r.max_attempts)) {
+        const message = `The worker running this job stopped responding ${r.attempts} time(s); giving up.`;
+        await tx
+          .updateTable('jobs')
+          .set({ state: 'Failed', code: 'InternalError', message, ended_at: now, locked_by: null, locked_until: null, progress: null })
+          .where('id', '=', r.id)
+          .where('state', '=', 'Running')
+          .execute();
+        const job = await findJob(tx, r.id);
+        if (job) {
+          for (const cb of onFailed(job, await findQueue(tx, job.queueId))) {
+            await tx.insertInto('callbacks').values({ ...cb, job_id: r.id, state: 'pending', attempts: 0, last_error: null, delivered_at: null }).execute();
+          }
+        }
+        failed.push(r.id);
+      } else {
+        await tx
+          .updateTable('jobs')
+          .set({ state: 'Submitted', locked_by: null, locked_until: null, progress: null })
+          .where('id', '=', r.id)
+          .where('state', '=', 'Running')
+          .execute();
+        requeued++;
+      }
+    }
+    return { requeued, failed };
+  });
+}
