@@ -1,18 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import pino from 'pino';
 import type { Config } from './config/load.ts';
+import { setFfmpegPaths } from './audio/ffmpeg/binaries.ts';
+import { ValidationError } from './domain/errors.ts';
 import { buildApp } from './http/app.ts';
 import { PrincipalResolver } from './http/auth/principals.ts';
 import type { AppDeps } from './http/context.ts';
+import { AddressPolicy } from './net/address-policy.ts';
 import { LocalFsStorage } from './storage/local-fs.ts';
 import { findActiveRoot, insertCredential, upsertRootCredential } from './store/credentials.ts';
+import { cancelQueuedJobs } from './store/jobs.ts';
 import { openSqliteStore } from './store/sqlite/open.ts';
 import type { MetadataStore } from './store/store.ts';
+import { CallbackDeliverer } from './worker/callback-delivery.ts';
+import type { Pipeline } from './worker/pipeline.ts';
+import { voiceSeparatePipeline } from './worker/pipelines/voice-separate.ts';
+import { WorkerPool } from './worker/pool.ts';
 
 /** Where the embedded defaults keep their files under `--data-dir`. */
 export const dataPaths = (dataDir: string) => ({
   metadata: join(resolve(dataDir), 'metadata.sqlite'),
   objects: join(resolve(dataDir), 'objects'),
+  work: join(resolve(dataDir), 'work'),
+  tdmq: join(resolve(dataDir), 'tdmq'),
 });
 
 export const DEFAULT_APPID = '1250000000';
@@ -21,10 +32,41 @@ export function openStore(config: Config): MetadataStore {
   return openSqliteStore(dataPaths(config.dataDir).metadata);
 }
 
-export function openDeps(config: Config): AppDeps {
+/** Job pipelines by Tag (spec/jobs.md §1.2–1.5); a Tag without one is refused at submit. */
+export function buildPipelines(config: Config): Map<string, Pipeline> {
+  const list: Pipeline[] = [voiceSeparatePipeline({ engineId: config.engine, maxDurationSec: config.maxDurationSec, timeoutMs: config.jobTimeoutSec * 1000 })];
+  return new Map(list.map((p) => [p.tag, p]));
+}
+
+/** Refuses callback URLs that name a refused address literally (also re-checked at delivery on the resolved address). */
+export function callbackUrlChecker(policy: AddressPolicy): (url: string) => void {
+  return (url) => {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    const literal = host === 'localhost' || host.endsWith('.localhost') ? '127.0.0.1' : host;
+    if (/^[\d.]+$/.test(literal) || literal.includes(':')) {
+      const why = policy.check(literal);
+      if (why) throw new ValidationError('CallBack', why);
+    }
+  };
+}
+
+export function openDeps(config: Config): AppDeps & { policy: AddressPolicy; pipelines: Map<string, Pipeline> } {
+  setFfmpegPaths({ ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath });
   const store = openStore(config);
   const storage = new LocalFsStorage(dataPaths(config.dataDir).objects);
-  return { config, store, storage, principals: new PrincipalResolver(store, config.credentialCacheMs) };
+  const policy = new AddressPolicy(config.callbackAllow);
+  const pipelines = buildPipelines(config);
+  return {
+    config,
+    store,
+    storage,
+    policy,
+    pipelines,
+    principals: new PrincipalResolver(store, config.credentialCacheMs),
+    jobTags: [...pipelines.keys()],
+    checkCallbackUrl: callbackUrlChecker(policy),
+    onQueueDeleted: (tx, queueId) => cancelQueuedJobs(tx, queueId, Date.now()),
+  };
 }
 
 export function randomSecretId(): string {
@@ -60,14 +102,50 @@ export async function ensureRootCredential(store: MetadataStore, config: Config,
 export interface RunningServer {
   url: string;
   port: number;
+  pool: WorkerPool | undefined;
   close(): Promise<void>;
 }
 
-/** Starts the HTTP server; `close()` stops accepting, finishes in-flight requests, then closes the store. */
-export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
+function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, withWorker: boolean): { pool: WorkerPool | undefined; deliverer: CallbackDeliverer } {
+  const { config } = deps;
+  const deliverer = new CallbackDeliverer({
+    store: deps.store,
+    policy: deps.policy,
+    maxAttempts: config.callbackMaxAttempts,
+    timeoutMs: config.callbackTimeoutMs,
+    tdmqDir: dataPaths(config.dataDir).tdmq,
+    log,
+  });
+  deliverer.start();
+  let pool: WorkerPool | undefined;
+  if (withWorker && config.workerConcurrency > 0) {
+    pool = new WorkerPool({
+      config,
+      store: deps.store,
+      storage: deps.storage,
+      pipelines: deps.pipelines,
+      log,
+      workRoot: dataPaths(config.dataDir).work,
+      onJobFinished: () => deliverer.poke(),
+    });
+    pool.start();
+  }
+  return { pool, deliverer };
+}
+
+/**
+ * Starts the HTTP server and, unless `withWorker` is false, the job worker
+ * in the same process. `close()` stops accepting requests, finishes in-flight
+ * ones, gives running jobs back to the queue if they outlast the grace
+ * period, then closes the store.
+ */
+export async function startServer(config: Config, print: (line: string) => void = console.log, withWorker = true): Promise<RunningServer> {
   const deps = openDeps(config);
   await ensureRootCredential(deps.store, config, print);
   const app = buildApp(deps);
+  const { pool, deliverer } = startBackground(deps, app.log as unknown as pino.Logger, withWorker);
+  deps.onJobSubmitted = () => pool?.wake();
+  deps.onQueueUpdated = () => pool?.wake();
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -75,11 +153,30 @@ export async function startServer(config: Config, print: (line: string) => void 
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     port,
+    pool,
     close: () =>
       (closing ??= (async () => {
         await app.close();
+        await pool?.stop(config.shutdownTimeoutMs);
+        await deliverer.stop();
         await deps.storage.close();
         await deps.store.close();
       })()),
+  };
+}
+
+/** `smart-audio worker`: the job worker alone, against the same data directory (issue #4 §6). */
+export async function startWorker(config: Config): Promise<{ pool: WorkerPool | undefined; close(): Promise<void> }> {
+  const deps = openDeps(config);
+  const log = pino({ level: config.logLevel === 'silent' ? 'silent' : config.logLevel });
+  const { pool, deliverer } = startBackground(deps, log, true);
+  return {
+    pool,
+    close: async () => {
+      await pool?.stop(config.shutdownTimeoutMs);
+      await deliverer.stop();
+      await deps.storage.close();
+      await deps.store.close();
+    },
   };
 }

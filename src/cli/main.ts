@@ -2,12 +2,15 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import { SETTINGS } from '../config/settings.ts';
 import { runKeys } from './keys.ts';
-import { runServe } from './serve.ts';
+import { runServe, runWorker } from './serve.ts';
 
 const USAGE = `Usage: smart-audio <command> [options]
 
 Commands:
-  serve                 Start the server (API) on the embedded defaults (SQLite + local files under --data-dir).
+  serve                 Start the server (API + job worker) on the embedded defaults (SQLite + local files under --data-dir).
+  serve --worker-concurrency 0
+                        The API alone (run workers as separate processes).
+  worker                Run the job worker alone against the same --data-dir.
   keys list             List credentials (secret keys are not shown).
   keys create --policy <file.json> [--name N] [--appid A]
                         Create a sub-account key limited by a CAM policy; prints SecretId/SecretKey once.
@@ -31,6 +34,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': {
         const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
         return await runServe(loadConfig(values));
+      }
+      case 'worker': {
+        const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+        return await runWorker(loadConfig(values));
       }
       case 'keys': {
         const { values, positionals } = parseArgs({

@@ -1,5 +1,5 @@
 import type { Config } from '../config/load.ts';
-import { startServer } from '../main.ts';
+import { startServer, startWorker } from '../main.ts';
 
 /**
  * `smart-audio serve`: runs until SIGTERM/SIGINT, then drains — stops
@@ -8,7 +8,18 @@ import { startServer } from '../main.ts';
  */
 export async function runServe(config: Config): Promise<number> {
   const server = await startServer(config, (line) => process.stdout.write(line + '\n'));
-  process.stdout.write(`smart-audio listening on ${server.url} (data: ${config.dataDir})\n`);
+  process.stdout.write(`smart-audio listening on ${server.url} (data: ${config.dataDir}, worker slots: ${server.pool ? config.workerConcurrency : 0})\n`);
+  return untilSignal(config, () => server.close());
+}
+
+/** `smart-audio worker`: runs jobs from the data directory's queue until SIGTERM, then drains. */
+export async function runWorker(config: Config): Promise<number> {
+  const worker = await startWorker(config);
+  process.stdout.write(`smart-audio worker ${worker.pool?.workerId ?? ''} running ${config.workerConcurrency} slot(s) on ${config.dataDir}\n`);
+  return untilSignal(config, () => worker.close());
+}
+
+function untilSignal(config: Config, close: () => Promise<void>): Promise<number> {
   return new Promise<number>((resolveExit) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -18,9 +29,9 @@ export async function runServe(config: Config): Promise<number> {
       const timer = setTimeout(() => {
         process.stderr.write('smart-audio: drain timed out, exiting\n');
         resolveExit(1);
-      }, config.shutdownTimeoutMs);
+      }, config.shutdownTimeoutMs + 10_000);
       timer.unref();
-      server.close().then(
+      close().then(
         () => {
           clearTimeout(timer);
           process.stdout.write('smart-audio: stopped\n');

@@ -36,6 +36,17 @@ export interface ConfigValues {
   queueMaxSize: number;
   queueMaxConcurrent: number;
   maxTemplatesPerBucket: number;
+  jobMaxAttempts: number;
+  callbackAllow: string[];
+  workerConcurrency: number;
+  leaseMs: number;
+  maxDurationSec: number;
+  jobTimeoutSec: number;
+  callbackMaxAttempts: number;
+  callbackTimeoutMs: number;
+  ffmpegPath: string | undefined;
+  ffprobePath: string | undefined;
+  engine: string;
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -59,4 +70,15 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'queueMaxSize', env: 'SMART_AUDIO_QUEUE_MAX_SIZE', flag: 'queue-max-size', type: 'int', default: 10000, doc: 'MaxSize of a new Smart Audio queue: queued jobs beyond it are refused with QueueSaturated (spec/buckets-queues.md §7).' },
   { name: 'queueMaxConcurrent', env: 'SMART_AUDIO_QUEUE_MAX_CONCURRENT', flag: 'queue-max-concurrent', type: 'int', default: 10, doc: 'MaxConcurrent of a new Smart Audio queue: running jobs per queue (spec/buckets-queues.md §7).' },
   { name: 'maxTemplatesPerBucket', env: 'SMART_AUDIO_MAX_TEMPLATES_PER_BUCKET', flag: 'max-templates-per-bucket', type: 'int', default: 100000, doc: 'Custom templates a bucket may hold (numeric error 1110 CreatedTemplateNumLimit).' },
+  { name: 'jobMaxAttempts', env: 'SMART_AUDIO_JOB_MAX_ATTEMPTS', flag: 'job-max-attempts', type: 'int', default: 3, doc: 'How many times a job is started before it is Failed when its worker keeps dying (kill -9, out of memory).' },
+  { name: 'callbackAllow', env: 'SMART_AUDIO_CALLBACK_ALLOW', flag: 'callback-allow', type: 'list', default: [], doc: 'Address ranges callbacks may reach besides public ones: loopback, private, link-local and/or CIDRs (comma-separated). Default: public addresses only.' },
+  { name: 'workerConcurrency', env: 'SMART_AUDIO_WORKER_CONCURRENCY', flag: 'worker-concurrency', type: 'int', default: 1, doc: 'Jobs one worker process runs at once (each in its own engine process). 0 disables the worker in `serve`.' },
+  { name: 'leaseMs', env: 'SMART_AUDIO_LEASE_MS', flag: 'lease-ms', type: 'int', default: 30000, doc: 'Job lease: a running job whose worker has not renewed it for this long is run again elsewhere.' },
+  { name: 'maxDurationSec', env: 'SMART_AUDIO_MAX_DURATION_SEC', flag: 'max-duration-sec', type: 'int', default: 4 * 3600, doc: 'Longest input a job accepts; longer inputs fail with InvalidArgument.' },
+  { name: 'jobTimeoutSec', env: 'SMART_AUDIO_JOB_TIMEOUT_SEC', flag: 'job-timeout-sec', type: 'int', default: 4 * 3600, doc: 'A job running longer than this is stopped and Failed.' },
+  { name: 'callbackMaxAttempts', env: 'SMART_AUDIO_CALLBACK_MAX_ATTEMPTS', flag: 'callback-max-attempts', type: 'int', default: 8, doc: 'Delivery attempts of one job notification before it is given up (backoff 2 s … 30 min).' },
+  { name: 'callbackTimeoutMs', env: 'SMART_AUDIO_CALLBACK_TIMEOUT_MS', flag: 'callback-timeout-ms', type: 'int', default: 10000, doc: 'Timeout of one callback POST.' },
+  { name: 'ffmpegPath', env: 'SMART_AUDIO_FFMPEG', flag: 'ffmpeg', type: 'string', default: undefined, doc: 'ffmpeg binary (default: the one shipped by @ffmpeg-installer/ffmpeg).' },
+  { name: 'ffprobePath', env: 'SMART_AUDIO_FFPROBE', flag: 'ffprobe', type: 'string', default: undefined, doc: 'ffprobe binary (default: the one shipped by @ffprobe-installer/ffprobe).' },
+  { name: 'engine', env: 'SMART_AUDIO_ENGINE', flag: 'engine', type: 'string', default: 'dsp', doc: 'Separation engine for VoiceSeparate jobs.' },
 ];

@@ -21,6 +21,12 @@ export interface AppDeps {
   onQueueDeleted?: (tx: Kysely<Database>, queueId: string) => Promise<void>;
   /** Called after a queue's settings changed (the scheduler re-reads State/MaxConcurrent). */
   onQueueUpdated?: (queueId: string) => void;
+  /** Called after a job was stored (wakes an in-process worker). */
+  onJobSubmitted?: (jobId: string) => void;
+  /** Job tags this server can run (a pipeline is installed for each). */
+  jobTags: readonly string[];
+  /** Throws ValidationError when a callback URL may not be used (literal private addresses, bad scheme). */
+  checkCallbackUrl: (url: string) => void;
 }
 
 /** Per-request facts established by the onRequest pipeline, before routing. */

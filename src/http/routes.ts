@@ -1,6 +1,7 @@
 import * as asrBuckets from '../api/asr-buckets.ts';
 import * as asrQueues from '../api/asr-queues.ts';
 import * as cosBuckets from '../api/cos-buckets.ts';
+import * as jobs from '../api/jobs.ts';
 import * as templates from '../api/templates.ts';
 import * as objects from '../api/objects.ts';
 import { ciResource, cosResource } from '../iam/resources.ts';
@@ -61,6 +62,17 @@ export const CI_ROUTES: Route[] = [
   { name: 'UpdateMediaTemplate', scope: 'ci-bucket', method: 'PUT', path: new RegExp(`^/template/${ID}$`), action: 'ci:UpdateMediaTemplate', handler: templates.updateMediaTemplate },
   { name: 'DescribeMediaTemplates', scope: 'ci-bucket', method: 'GET', path: /^\/template\/?$/, action: 'ci:DescribeMediaTemplates', handler: templates.describeMediaTemplates },
   { name: 'DeleteMediaTemplate', scope: 'ci-bucket', method: 'DELETE', path: new RegExp(`^/template/${ID}$`), action: 'ci:DeleteMediaTemplate', handler: templates.deleteMediaTemplate },
+  // 10–14: spec/jobs.md §1–5a; /asr_jobs is an alias of /jobs (jobs are shared).
+  ...(['jobs', 'asr_jobs'] as const).flatMap((root): Route[] => {
+    const asr = root === 'asr_jobs';
+    return [
+      // The CAM action depends on the body's Tag: checked in the handler.
+      { name: 'CreateMediaJobs', scope: 'ci-bucket', method: 'POST', path: new RegExp(`^/${root}/?$`), action: 'ci:CreateMediaJobs', authorizeInHandler: true, handler: jobs.createMediaJobs },
+      { name: 'CancelMediaJob', scope: 'ci-bucket', method: 'PUT', path: new RegExp(`^/${root}/${ID}$`), subresource: 'cancel', action: 'ci:CancelMediaJob', handler: jobs.cancelMediaJob },
+      { name: 'DescribeMediaJob', scope: 'ci-bucket', method: 'GET', path: new RegExp(`^/${root}/([^/]+)$`), action: asr ? 'ci:DescribeAsrJob' : 'ci:DescribeMediaJob', handler: jobs.describeMediaJob },
+      { name: 'DescribeMediaJobs', scope: 'ci-bucket', method: 'GET', path: new RegExp(`^/${root}/?$`), action: asr ? 'ci:DescribeAsrJobs' : 'ci:DescribeMediaJobs', handler: jobs.describeMediaJobs },
+    ];
+  }),
 ];
 
 /**

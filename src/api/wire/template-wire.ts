@@ -34,13 +34,13 @@ export const TEMPLATE_PARAMS_ELEMENT: Record<TemplateTag, string> = {
   SpeechRecognition: 'SpeechRecognition',
 };
 
-const ASR_FIELDS = [
+export const ASR_FIELDS = [
   'EngineModelType', 'ChannelNum', 'ResTextFormat', 'FilterDirty', 'FilterModal', 'ConvertNumMode',
   'SpeakerDiarization', 'SpeakerNumber', 'FilterPunc', 'OutputFileType', 'FlashAsr', 'Format',
   'FirstChannelOnly', 'WordInfo', 'SentenceMaxLength', 'HotVocabularyTableId',
 ] as const satisfies readonly (keyof RawSpeechRecognition)[];
-const TTS_FIELDS = ['Mode', 'Codec', 'VoiceType', 'Volume', 'Speed', 'Emotion'] as const satisfies readonly (keyof RawTts)[];
-const AUDIO_CONFIG_FIELDS = ['Codec', 'Samplerate', 'Bitrate', 'Channels'] as const satisfies readonly (keyof RawAudioConfig)[];
+export const TTS_FIELDS = ['Mode', 'Codec', 'VoiceType', 'Volume', 'Speed', 'Emotion'] as const satisfies readonly (keyof RawTts)[];
+export const AUDIO_CONFIG_FIELDS = ['Codec', 'Samplerate', 'Bitrate', 'Channels'] as const satisfies readonly (keyof RawAudioConfig)[];
 
 // ---------------------------------------------------------------- request
 
@@ -94,7 +94,7 @@ function readUnwrapped<R>(
   return { raw: read(wrapped, wrapper), path: wrapper };
 }
 
-function readVoiceSeparate(tree: XmlTree, prefix: string | undefined): RawVoiceSeparate {
+export function readVoiceSeparate(tree: XmlTree, prefix: string | undefined): RawVoiceSeparate {
   const cfgPath = prefix ? `${prefix}.AudioConfig` : 'AudioConfig';
   const cfg = nodeOf(tree, 'AudioConfig', cfgPath);
   return {
@@ -104,12 +104,12 @@ function readVoiceSeparate(tree: XmlTree, prefix: string | undefined): RawVoiceS
 }
 
 /** Optional text child; an empty element is "not set" (spec/clients.md §7). */
-function text(tree: XmlTree, name: string, path?: string): string | undefined {
+export function text(tree: XmlTree, name: string, path?: string): string | undefined {
   const v = textOf(tree, name, path ?? name);
   return v === '' ? undefined : v;
 }
 
-function pick<K extends string>(tree: XmlTree, fields: readonly K[], prefix: string | undefined): { [P in K]?: string } {
+export function pick<K extends string>(tree: XmlTree, fields: readonly K[], prefix: string | undefined): { [P in K]?: string } {
   const out: { [P in K]?: string } = {};
   for (const f of fields) {
     const v = text(tree, f, prefix ? `${prefix}.${f}` : f);
@@ -139,7 +139,7 @@ export function templateToXmlNode(t: Template): XmlNode {
     State: t.state,
     BucketId: t.bucket,
     Category: t.category,
-    [TEMPLATE_PARAMS_ELEMENT[t.tag]]: paramsToXmlNode(t),
+    [TEMPLATE_PARAMS_ELEMENT[t.tag]]: templateParamsToXml(t.params),
     CreateTime: formatCiTime(t.createdAt),
     UpdateTime: formatCiTime(t.updatedAt),
   };
@@ -155,16 +155,17 @@ const shown = (v: string | number | boolean | undefined): string => (v === undef
 /** Not in the samples: omitted when unset. */
 const ifSet = (v: string | number | boolean | undefined): string | undefined => (v === undefined ? undefined : String(v));
 
-function paramsToXmlNode(t: Template): XmlNode {
-  switch (t.tag) {
+/** The parameter container's children for any tag (also used to echo a job's inline parameters). */
+export function templateParamsToXml(p: Template['params']): XmlNode {
+  switch (p.tag) {
     case 'VoiceSeparate':
-      return voiceSeparateNode(t.params);
+      return voiceSeparateNode(p);
     case 'NoiseReduction':
-      return { Format: shown(t.params.format), Samplerate: shown(t.params.samplerate) };
+      return { Format: shown(p.format), Samplerate: shown(p.samplerate) };
     case 'Tts':
-      return ttsNode(t.params);
+      return ttsNode(p);
     case 'SpeechRecognition':
-      return speechRecognitionNode(t.params);
+      return speechRecognitionNode(p);
   }
 }
 

@@ -77,6 +77,8 @@ export const ERRORS = {
   // --- Smart Audio control plane (spec/errors.md §4, §7) ---
   MediaBucketUnBinded: row(400, 'InvalidArgument', 'MediaBucketUnBinded: Smart Audio is not enabled on this bucket.'),
   MediaBucketAlreadyBinded: row(403, 'MediaBucketAlreadyBinded', 'Smart Audio is already enabled on this bucket.'),
+  ResourceNotFound: row(400, 'ResourceNotFound', 'The specified input resource does not exist.'),
+  ResourceNotSupported: row(400, 'ResourceNotSupported', 'The input file is corrupt or not supported.'),
   QueueSaturated: row(403, 'QueueSaturated', 'The queue is full.'),
   QueuePaused: row(403, 'QueuePaused', 'The queue is paused.'),
 

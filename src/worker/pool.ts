@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config/load.ts';
+import type { Job } from '../domain/jobs/types.ts';
+import type { ObjectStorage } from '../storage/storage.ts';
+import { findQueue } from '../store/control-plane.ts';
+import { claimNextJob, extendLease, finishJob, recoverExpiredLeases, releaseJob } from '../store/job-leases.ts';
+import { findJob } from '../store/jobs.ts';
+import type { MetadataStore } from '../store/store.ts';
+import { notificationsFor } from './notifications.ts';
+import { EngineClient } from './engine-client.ts';
+import { JobFailure, type Pipeline } from './pipeline.ts';
+
+/**
+ * N job slots over the shared job table (issue #4 §4, §6). Each slot claims
+ * the next runnable job with a lease, keeps the lease alive while the job
+ * runs, and always releases the job: finished (Success/Failed, exactly once),
+ * or given back to the queue (shutdown, retryable error), or — if this
+ * process dies — recovered by any worker once the lease expires.
+ */
+export interface PoolOptions {
+  config: Config;
+  store: MetadataStore;
+  storage: ObjectStorage;
+  pipelines: ReadonlyMap<string, Pipeline>;
+  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  workRoot: string;
+  onJobFinished?: (job: Job) => void;
+  pollMs?: number;
+}
+
+export class WorkerPool {
+  readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private stopping = false;
+  private wakers: Array<() => void> = [];
+  private readonly slots: Promise<void>[] = [];
+  private readonly running = new Map<string, AbortController>();
+  private recoveryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: PoolOptions) {}
+
+  start(): void {
+    const n = this.o.config.workerConcurrency;
+    for (let i = 0; i < n; i++) this.slots.push(this.slotLoop(i));
+    const recover = async () => {
+      try {
+        const r = await recoverExpiredLeases(this.o.store, Date.now(), (job, queue) => notificationsFor(job, queue, Date.now()));
+        if (r.requeued > 0 || r.failed.length > 0) {
+          this.o.log.warn({ requeued: r.requeued, failed: r.failed }, 'recovered jobs whose worker stopped renewing its lease');
+          this.wake();
+        }
+      } catch (err) {
+        this.o.log.error({ err }, 'lease recovery failed');
+      }
+      if (!this.stopping) this.recoveryTimer = setTimeout(recover, Math.max(500, this.o.config.leaseMs / 2));
+    };
+    void recover();
+  }
+
+  /** A job was submitted or a queue resumed: look for work now. */
+  wake(): void {
+    const w = this.wakers;
+    this.wakers = [];
+    for (const f of w) f();
+  }
+
+  /** Jobs running right now in this process. */
+  get activeJobs(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /**
+   * Stops claiming; waits up to `graceMs` for running jobs, then aborts them
+   * and hands them back to the queue so another worker (or the next start)
+   * runs them. No job is lost.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
+    this.wake();
+    const all = Promise.all(this.slots);
+    const timer = setTimeout(() => {
+      for (const ac of this.running.values()) ac.abort(new Error('shutdown'));
+    }, graceMs);
+    await all;
+    clearTimeout(timer);
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wakers.push(done);
+    });
+  }
+
+  private async slotLoop(slot: number): Promise<void> {
+    const engine = new EngineClient();
+    try {
+      await this.claimLoop(slot, engine);
+    } finally {
+      engine.close();
+    }
+  }
+
+  private async claimLoop(slot: number, engine: EngineClient): Promise<void> {
+    while (!this.stopping) {
+      let job: Job | undefined;
+      try {
+        job = await claimNextJob(this.o.store, this.workerId, this.o.config.leaseMs, Date.now());
+      } catch (err) {
+        this.o.log.error({ err, slot }, 'claiming a job failed');
+      }
+      if (!job) {
+        await this.idle(this.o.pollMs ?? 500);
+        continue;
+      }
+      await this.runJob(job, engine);
+    }
+  }
+
+  /** The one function that guarantees a claimed job is released (STYLE.md §2 run-job). */
+  private async runJob(job: Job, engine: EngineClient): Promise<void> {
+    const { config, store, storage, log } = this.o;
+    const pipeline = this.o.pipelines.get(job.tag);
+    const ac = new AbortController();
+    this.running.set(job.id, ac);
+    const workDir = join(this.o.workRoot, `${job.id}-${job.attempts}`);
+    let progress = 0;
+    let leaseLost = false;
+    const heartbeat = setInterval(() => {
+      extendLease(store, job.id, this.workerId, config.leaseMs, Date.now(), progress).then(
+        (held) => {
+          if (!held && !ac.signal.aborted) {
+            leaseLost = true;
+            ac.abort(new Error('lease lost'));
+          }
+        },
+        (err: unknown) => log.warn({ err, jobId: job.id }, 'lease renewal failed'),
+      );
+    }, Math.max(200, Math.floor(config.leaseMs / 3)));
+    const timeout = setTimeout(() => ac.abort(new JobFailure('InternalError', `The job ran longer than ${config.jobTimeoutSec} s and was stopped.`)), config.jobTimeoutSec * 1000);
+    const started = Date.now();
+    let outcome: { state: 'Success' | 'Failed'; code: string; message: string; result?: Job['result'] } | 'release' | 'lost';
+    try {
+      if (!pipeline) throw new JobFailure('InvalidArgument', `No pipeline is installed for ${job.tag} jobs.`);
+      await mkdir(workDir, { recursive: true });
+      const result = await pipeline.run(job, {
+        signal: ac.signal,
+        workDir,
+        storage,
+        store,
+        engine,
+        progress: (p) => {
+          progress = Math.max(0, Math.min(99, Math.round(p)));
+        },
+      });
+      outcome = leaseLost ? 'lost' : { state: 'Success', code: 'Success', message: '', result };
+    } catch (err) {
+      const reason = ac.signal.reason as unknown;
+      if (leaseLost) outcome = 'lost';
+      else if (ac.signal.aborted && reason instanceof Error && reason.message === 'shutdown') outcome = 'release';
+      else {
+        const failure = reason instanceof JobFailure ? reason : err instanceof JobFailure ? err : undefined;
+        if (failure?.retryable && job.attempts < job.maxAttempts) outcome = 'release';
+        else if (failure) outcome = { state: 'Failed', code: failure.code, message: failure.message };
+        else {
+          log.error({ err, jobId: job.id }, 'job failed with an unexpected error');
+          outcome = { state: 'Failed', code: 'InternalError', message: `Internal error while processing the job: ${(err as Error).message}`.slice(0, 1000) };
+        }
+      }
+    } finally {
+      clearInterval(heartbeat);
+      clearTimeout(timeout);
+      this.running.delete(job.id);
+      await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+    if (outcome === 'lost') {
+      log.warn({ jobId: job.id }, 'lost the lease of a running job; another worker owns it now');
+      return;
+    }
+    if (outcome === 'release') {
+      const backoff = this.stopping ? 0 : Math.min(60_000, 1000 * 2 ** job.attempts);
+      await releaseJob(store, job.id, this.workerId, Date.now() + backoff).catch((err: unknown) => log.error({ err, jobId: job.id }, 'releasing a job failed'));
+      return;
+    }
+    const now = Date.now();
+    const queue = await findQueue(store.db, job.queueId);
+    const finished: Job = { ...job, state: outcome.state, code: outcome.code, message: outcome.message, result: outcome.result, endedAt: now, progress: undefined };
+    const ok = await finishJob(store, job.id, this.workerId, { ...outcome, callbacks: notificationsFor(finished, queue, now) }, now);
+    if (!ok) {
+      log.warn({ jobId: job.id }, 'job finished but its lease had moved on; result discarded');
+      return;
+    }
+    log.info({ jobId: job.id, tag: job.tag, state: outcome.state, code: outcome.code, ms: now - started }, 'job finished');
+    const stored = await findJob(store.db, job.id);
+    if (stored) this.o.onJobFinished?.(stored);
+  }
+}
