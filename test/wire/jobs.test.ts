@@ -222,4 +222,32 @@ describe('VoiceSeparate jobs', () => {
     assert.ok(received[0]!.body.includes(a.data.Response.JobsDetail.JobId));
     await ciCall(cos, { Method: 'PUT', Bucket, Path: `asrqueue/${queueId}`, Body: { Request: { Name: 'q', State: 'Active', NotifyConfig: { State: 'Off' } } } });
   });
+
+  test('13. every input format ffmpeg reads: m4a, flac, ogg/opus, amr, mov, mkv, avi', async () => {
+    const tone = (rate: number) => ['-f', 'lavfi', '-i', `sine=frequency=330:duration=2:sample_rate=${rate}`];
+    const video = ['-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=5:duration=2'];
+    const inputs: Array<[string, string[]]> = [
+      ['a.m4a', [...tone(44100), '-c:a', 'aac']],
+      ['a.flac', [...tone(44100), '-c:a', 'flac']],
+      ['a.ogg', [...tone(48000), '-c:a', 'libopus']],
+      ['a.amr', [...tone(8000), '-ac', '1', '-c:a', 'libopencore_amrnb', '-b:a', '12.2k']],
+      ['a.mov', [...video, ...tone(44100), '-c:v', 'mpeg4', '-c:a', 'aac', '-shortest']],
+      ['a.mkv', [...video, ...tone(44100), '-c:v', 'mpeg4', '-c:a', 'libmp3lame', '-shortest']],
+      ['a.avi', [...video, ...tone(22050), '-c:v', 'mpeg4', '-c:a', 'libmp3lame', '-shortest']],
+    ];
+    const ids: Array<[string, string]> = [];
+    for (const [name, args] of inputs) {
+      assert.equal((await call(cos, 'putObject', { Bucket, Region, Key: `fmt/${name}`, Body: makeMedia(name, args) })).err, null);
+      const s = await submit(cos, { Tag: 'VoiceSeparate', Input: { Object: `fmt/${name}` }, Operation: { VoiceSeparate: { AudioMode: 'IsBackground', AudioConfig: { Codec: 'mp3', Channels: '1' } }, Output: output({ Object: `fmt-out/${name}.\${ext}` }) } });
+      assert.equal(s.err, null, JSON.stringify(s.err?.error));
+      ids.push([name, s.data.Response.JobsDetail.JobId]);
+    }
+    for (const [name, id] of ids) {
+      const d = await waitJob(cos, id);
+      assert.equal(d.State, 'Success', `${name}: ${d.Code} ${d.Message}`);
+      const p = probeBuffer(`${name}.mp3`, await download(cos, `fmt-out/${name}.mp3`));
+      assert.equal(p.channels, 1);
+      assert.ok(Math.abs(p.duration - 2) < 0.35, `${name}: duration ${p.duration}`);
+    }
+  });
 });
