@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { rm, stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { ChunkAssembler, CrossfadeJoiner, type Stems } from './chunking.ts';
@@ -64,6 +63,8 @@ export interface SeparateFileResult {
  * `unreadable`, `no-audio`, `too-long`, `timeout`, `aborted`, `failed`
  * (FfmpegError for process failures). On any failure every child process is
  * killed and awaited, and the output files are removed.
+ * Caller bugs throw before any work: RangeError (no output, a stem the mode
+ * does not produce, two outputs on one path), UnknownEngineError (bad id).
  */
 export async function separateFile(opts: SeparateFileOptions): Promise<SeparateFileResult> {
   const started = performance.now();
@@ -295,7 +296,26 @@ class PipelineRun {
   }
 }
 
-async function writeWithBackpressure(stdin: Writable, data: Buffer, signal: AbortSignal): Promise<void> {
-  if (data.length === 0 || stdin.write(data)) return;
-  await once(stdin, 'drain', { signal });
+/**
+ * Writes and, when the pipe is full, waits for 'drain'. A closed stdin (the
+ * encoder exited) resolves at once: the encoder's own exit status, reported
+ * through its `done`, is the error worth showing, not our EPIPE. Rejects
+ * with the run's abort reason.
+ */
+function writeWithBackpressure(stdin: Writable, data: Buffer, signal: AbortSignal): Promise<void> {
+  if (data.length === 0 || stdin.destroyed || stdin.write(data) || stdin.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const settle = (fn: () => void) => () => {
+      stdin.off('drain', onDone);
+      stdin.off('close', onDone);
+      signal.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const onDone = settle(resolve);
+    const onAbort = settle(() => reject(signal.reason));
+    if (signal.aborted) return onAbort();
+    stdin.on('drain', onDone);
+    stdin.on('close', onDone);
+    signal.addEventListener('abort', onAbort);
+  });
 }

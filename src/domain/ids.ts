@@ -32,10 +32,15 @@ export const newAsrJobId = (): string => 's' + uuidV1Hex();
 /** Lookup accepts any `[A-Za-z0-9]+` (spec/README.md → Impl); bounded so that a huge id is just "unknown". */
 export const isLookupId = (id: string): boolean => /^[A-Za-z0-9]{1,128}$/.test(id);
 
-/** An opaque request id, base64 of `<hex time>_<hex random>_<hex counter>` like the service's. */
+/**
+ * An opaque request id, base64 of `<hex time>_<hex process nonce>_<hex counter>`
+ * like the service's. The nonce is drawn once per process: unique across
+ * processes, with no random draw per request (the hot path, bench/front-door).
+ */
 let counter = 0;
+const processNonce = randomBytes(4).toString('hex');
 export function newRequestId(): string {
-  counter = (counter + 1) & 0xffffff;
-  const raw = `${Date.now().toString(16)}_${randomBytes(4).toString('hex')}_${counter.toString(16)}`;
+  counter = (counter + 1) >>> 0;
+  const raw = `${Date.now().toString(16)}_${processNonce}_${counter.toString(16)}`;
   return Buffer.from(raw).toString('base64').replace(/=+$/, '');
 }

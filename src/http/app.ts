@@ -20,6 +20,7 @@ import { defaultResources, matchRoute } from './routes.ts';
  * Every throw ends in `sendError` with the documented `<Error>` shape.
  */
 const ABSOLUTE_HOST = Symbol('absoluteHost');
+const PID = process.pid;
 
 function guessFamily(host: string): 'ci' | 'cos' {
   return /(^|\.)ci\./i.test(host) ? 'ci' : 'cos';
@@ -87,7 +88,7 @@ export function buildApp(deps: AppDeps) {
     const receivedHost = req.headers.host ?? '';
     const ctx: RequestContext = {
       requestId,
-      traceId: Buffer.from(`${requestId}:${process.pid}`).toString('base64url'),
+      traceId: Buffer.from(`${requestId}:${PID}`).toString('base64url'),
       family: guessFamily(forwarded ?? receivedHost),
       host: forwarded ?? receivedHost,
       address: undefined,

@@ -1,8 +1,30 @@
 import type { BucketRecord, MetadataStore } from './store.ts';
 
+/**
+ * Every object request checks its bucket; existing buckets are cached for
+ * BUCKET_CACHE_MS per store (a third of a signed HEAD's cost was database
+ * access, bench/results/front-door.json). Only hits are cached, so a bucket
+ * created by another process is seen at once; one deleted by another process
+ * (only possible when empty) may be seen for up to BUCKET_CACHE_MS.
+ */
+const BUCKET_CACHE_MS = 1000;
+const bucketCache = new WeakMap<MetadataStore, Map<string, { b: BucketRecord; until: number }>>();
+
 export async function findBucket(store: MetadataStore, name: string): Promise<BucketRecord | undefined> {
+  let cache = bucketCache.get(store);
+  if (!cache) bucketCache.set(store, (cache = new Map()));
+  const now = Date.now();
+  const hit = cache.get(name);
+  if (hit && hit.until > now) return hit.b;
   const r = await store.db.selectFrom('buckets').selectAll().where('name', '=', name).executeTakeFirst();
-  return r ? { name: r.name, appid: r.appid, region: r.region, createdAt: Number(r.created_at) } : undefined;
+  if (!r) {
+    cache.delete(name);
+    return undefined;
+  }
+  const b = { name: r.name, appid: r.appid, region: r.region, createdAt: Number(r.created_at) };
+  if (cache.size > 10_000) cache.clear();
+  cache.set(name, { b, until: now + BUCKET_CACHE_MS });
+  return b;
 }
 
 /** Inserts the bucket; returns false if a bucket of that name already exists. */
@@ -16,6 +38,7 @@ export async function insertBucket(store: MetadataStore, b: BucketRecord): Promi
 }
 
 export async function deleteBucket(store: MetadataStore, name: string): Promise<void> {
+  bucketCache.get(store)?.delete(name);
   await store.db.deleteFrom('buckets').where('name', '=', name).execute();
 }
 

@@ -3,15 +3,17 @@
  *
  * The limiter is memoryless (sample by sample), so streaming blocks gives the
  * same result as one pass over the whole file. Below `knee` the signal is
- * untouched; above it a tanh curve approaches ±1 with slope 1 at the knee, so
- * there is no corner and nothing reaches full scale.
+ * untouched; above it a tanh curve approaches `ceiling` with slope 1 at the
+ * knee, so there is no corner, and nothing reaches full scale (a 16-bit
+ * encoder would otherwise clip at -1 → -32768 / +1 → 32767 asymmetrically).
  */
 
 export const LIMITER_KNEE = 0.9;
+export const LIMITER_CEILING = 0.99;
 
 /** In place. Returns how many non-finite samples were replaced. */
-export function sanitizeAndLimit(samples: Float32Array, knee = LIMITER_KNEE): number {
-  const headroom = 1 - knee;
+export function sanitizeAndLimit(samples: Float32Array, knee = LIMITER_KNEE, ceiling = LIMITER_CEILING): number {
+  const headroom = ceiling - knee;
   let replaced = 0;
   for (let i = 0; i < samples.length; i++) {
     const x = samples[i]!;

@@ -7,8 +7,9 @@ import FFT from 'fft.js';
  * hop ≤ fftSize/2, including the first and last samples.
  *
  * Framing is "centred": frame t is centred on sample t·hop, the signal being
- * zero outside [0, length). With T = ceil(length/hop) + 1 frames every sample
- * lies within hop/2… of a frame centre, so the envelope never vanishes.
+ * zero outside [0, length). T = ceil(length/hop) + 1 frames put a frame
+ * centre at or beyond each end, so the envelope is positive on every sample
+ * and the edges reconstruct as exactly as the middle.
  *
  * Spectra are stored frame-major (`re[t·bins + k]`, bins = fftSize/2 + 1) in
  * Float32Array to halve memory; the FFTs themselves run in float64.

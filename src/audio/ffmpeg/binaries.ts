@@ -19,7 +19,10 @@ export interface FfmpegPaths {
 let overrides: Partial<FfmpegPaths> = {};
 const require = createRequire(import.meta.url);
 
-/** Overrides one or both paths; `undefined` or '' keeps the packaged binary. */
+/**
+ * Sets the overrides (each call replaces the previous ones); a path that is
+ * `undefined` or '' means the packaged binary.
+ */
 export function setFfmpegPaths(paths: Partial<FfmpegPaths>): void {
   overrides = {
     ...(paths.ffmpeg ? { ffmpeg: paths.ffmpeg } : {}),

@@ -55,9 +55,25 @@ export function httpString(method: string, decodedPath: string, httpParameters: 
   return `${method.toLowerCase()}\n${decodedPath}\n${httpParameters}\n${httpHeaders}\n`;
 }
 
+/**
+ * Step 2 is the same for every request a client signs with one key window
+ * (SDKs reuse a window for many requests), so SignKeys are memoised.
+ */
+const signKeys = new Map<string, string>();
+function signKeyFor(secretKey: string, keyTime: string): string {
+  const k = secretKey + '\u0000' + keyTime;
+  let v = signKeys.get(k);
+  if (v === undefined) {
+    v = hmacSha1Hex(secretKey, keyTime);
+    if (signKeys.size >= 4096) signKeys.clear();
+    signKeys.set(k, v);
+  }
+  return v;
+}
+
 /** Steps 2, 6, 7: the signature over an HttpString. */
 export function signHttpString(secretKey: string, keyTime: string, signTime: string, http: string): string {
-  const signKey = hmacSha1Hex(secretKey, keyTime);
+  const signKey = signKeyFor(secretKey, keyTime);
   const stringToSign = `sha1\n${signTime}\n${sha1Hex(http)}\n`;
   return hmacSha1Hex(signKey, stringToSign);
 }
