@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config/load.ts';
 import { SETTINGS } from '../config/settings.ts';
 import { runKeys } from './keys.ts';
 import { runServe, runWorker } from './serve.ts';
+import { runSeparate } from './separate.ts';
 
 const USAGE = `Usage: smart-audio <command> [options]
 
@@ -11,6 +12,9 @@ Commands:
   serve --worker-concurrency 0
                         The API alone (run workers as separate processes).
   worker                Run the job worker alone against the same --data-dir.
+  separate <input> [--mode IsAudio|IsBackground|AudioAndBackground|MusicMode] [--codec aac|mp3|flac|amr|wav]
+           [--samplerate N] [--bitrate KBPS] [--channels N] [--engine dsp] [--out DIR]
+                        Separate a local file into stems, no server needed; writes <DIR>/<name>.<stem>.<ext>.
   keys list             List credentials (secret keys are not shown).
   keys create --policy <file.json> [--name N] [--appid A]
                         Create a sub-account key limited by a CAM policy; prints SecretId/SecretKey once.
@@ -38,6 +42,27 @@ export async function main(argv: string[]): Promise<number> {
       case 'worker': {
         const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
         return await runWorker(loadConfig(values));
+      }
+      case 'separate': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: {
+            mode: { type: 'string', default: 'AudioAndBackground' },
+            codec: { type: 'string' },
+            samplerate: { type: 'string' },
+            bitrate: { type: 'string' },
+            channels: { type: 'string' },
+            out: { type: 'string', default: '.' },
+            engine: { type: 'string', default: 'dsp' },
+          },
+          strict: true,
+          allowPositionals: true,
+        });
+        if (positionals.length !== 1) {
+          process.stderr.write('smart-audio separate: give exactly one input file\n');
+          return 2;
+        }
+        return await runSeparate({ input: positionals[0]!, ...(values as { mode: string; out: string; engine: string }) });
       }
       case 'keys': {
         const { values, positionals } = parseArgs({
