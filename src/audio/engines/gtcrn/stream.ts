@@ -4,13 +4,13 @@ import { GTCRN_FRAME, loadGtcrnWasm, resetGtcrnWasm, type GtcrnWasm } from './wa
  * One GTCRN network state (`gtcrn_create`) and its I/O buffers in the shared
  * wasm memory: a streaming enhancer fed 256 samples at a time at 16 kHz.
  *
- * Inside, `gtcrn_process` keeps the last 512 input samples, takes one STFT
- * frame (512-point, sqrt-Hann window, hop 256: the authors' `infer.py`
- * settings), runs the causal network with its cached convolution inputs and
- * GRU states, inverse-transforms and overlap-adds. Output sample j is the
- * enhanced input sample j − GTCRN_LATENCY: the 256-sample (16 ms) delay is the
- * overlap-add of the 512-sample window, measured with an impulse (peak moves
- * from 1000 to 1256) and by cross-correlation with the authors' offline
+ * Each `gtcrn_process` call takes one hop of 256 input samples and returns 256
+ * enhanced samples; the STFT (512-sample window, hop 256, as in the authors'
+ * `infer.py`), the causal network with its cached convolution inputs and GRU
+ * states, and the inverse STFT with overlap-add all run inside the wasm.
+ * Output sample j is the enhanced input sample j − GTCRN_LATENCY: the
+ * 256-sample (16 ms) delay of the overlap-add, measured with an impulse (peak
+ * moves from 1000 to 1256) and by cross-correlation with the authors' offline
  * outputs on the DNS3 clips (best lag 256 before compensation, 0 after).
  * The network itself has no look-ahead.
  *
