@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { Config } from './config/load.ts';
 import { setFfmpegPaths } from './audio/ffmpeg/binaries.ts';
+import type { EngineChoiceMode } from './audio/engines/auto.ts';
 import { ValidationError } from './domain/errors.ts';
 import { buildApp } from './http/app.ts';
 import { PrincipalResolver } from './http/auth/principals.ts';
@@ -34,7 +35,12 @@ export function openStore(config: Config): MetadataStore {
 
 /** Job pipelines by Tag (spec/jobs.md §1.2–1.5); a Tag without one is refused at submit. */
 export function buildPipelines(config: Config): Map<string, Pipeline> {
-  const list: Pipeline[] = [voiceSeparatePipeline({ engineId: config.engine, maxDurationSec: config.maxDurationSec, timeoutMs: config.jobTimeoutSec * 1000 })];
+  const list: Pipeline[] = [voiceSeparatePipeline({
+      choice: config.engineChoice as EngineChoiceMode,
+      engines: { musicEngine: config.musicEngine, speechEngine: config.speechEngine },
+      maxDurationSec: config.maxDurationSec,
+      timeoutMs: config.jobTimeoutSec * 1000,
+    })];
   return new Map(list.map((p) => [p.tag, p]));
 }
 

@@ -46,7 +46,9 @@ export interface ConfigValues {
   callbackTimeoutMs: number;
   ffmpegPath: string | undefined;
   ffprobePath: string | undefined;
-  engine: string;
+  engineChoice: string;
+  musicEngine: string;
+  speechEngine: string;
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -80,5 +82,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'callbackTimeoutMs', env: 'SMART_AUDIO_CALLBACK_TIMEOUT_MS', flag: 'callback-timeout-ms', type: 'int', default: 10000, doc: 'Timeout of one callback POST.' },
   { name: 'ffmpegPath', env: 'SMART_AUDIO_FFMPEG', flag: 'ffmpeg', type: 'string', default: undefined, doc: 'ffmpeg binary (default: the one shipped by @ffmpeg-installer/ffmpeg).' },
   { name: 'ffprobePath', env: 'SMART_AUDIO_FFPROBE', flag: 'ffprobe', type: 'string', default: undefined, doc: 'ffprobe binary (default: the one shipped by @ffprobe-installer/ffprobe).' },
-  { name: 'engine', env: 'SMART_AUDIO_ENGINE', flag: 'engine', type: 'string', default: 'dsp', doc: 'Separation engine for VoiceSeparate jobs.' },
+  { name: 'engineChoice', env: 'SMART_AUDIO_ENGINE_CHOICE', flag: 'engine-choice', type: 'string', default: 'auto', doc: 'Which engine separates VoiceSeparate jobs: auto (a speech/music detector decides per input), speech or music (force one). MusicMode always uses the music engine.' },
+  { name: 'musicEngine', env: 'SMART_AUDIO_MUSIC_ENGINE', flag: 'music-engine', type: 'string', default: 'dsp', doc: 'Engine for music (and for every MusicMode job).' },
+  { name: 'speechEngine', env: 'SMART_AUDIO_SPEECH_ENGINE', flag: 'speech-engine', type: 'string', default: 'gtcrn', doc: 'Engine for speech: voice = the enhanced speech, background = the rest.' },
 ];

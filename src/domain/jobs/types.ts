@@ -55,6 +55,8 @@ export interface JobResult {
   mediaInfo?: unknown;
   /** Per-stage timings, for metrics and benchmarks (not on the wire). */
   timings?: Record<string, number>;
+  /** The engine that produced the outputs (not on the wire). */
+  engine?: string;
 }
 
 export interface Job {

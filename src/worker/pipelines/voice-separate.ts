@@ -9,6 +9,8 @@ import { expandOutputKey, voiceSeparateTargets } from '../../domain/jobs/output-
 import type { Job, JobResult } from '../../domain/jobs/types.ts';
 import { findBucket } from '../../store/buckets.ts';
 import { EngineError } from '../engine-client.ts';
+import { chooseEngine, type EngineChoiceConfig, type EngineChoiceMode } from '../../audio/engines/auto.ts';
+import { detectFile } from '../../audio/detect/speech-music.ts';
 import { JobFailure, type Pipeline, type PipelineContext } from '../pipeline.ts';
 
 /**
@@ -62,7 +64,15 @@ async function fetchInput(job: Job, ctx: PipelineContext): Promise<string> {
   return path;
 }
 
-export function voiceSeparatePipeline(opts: { engineId: string; maxDurationSec: number; timeoutMs: number }): Pipeline {
+export interface VoiceSeparateOptions {
+  /** Server setting: auto (detector), speech or music (audio/engines/auto.ts). */
+  choice: EngineChoiceMode;
+  engines: EngineChoiceConfig;
+  maxDurationSec: number;
+  timeoutMs: number;
+}
+
+export function voiceSeparatePipeline(opts: VoiceSeparateOptions): Pipeline {
   return {
     tag: 'VoiceSeparate',
     async run(job: Job, ctx: PipelineContext): Promise<JobResult> {
@@ -93,12 +103,19 @@ export function voiceSeparatePipeline(opts: { engineId: string; maxDurationSec: 
       const outputs: Record<string, { path: string; format: ResolvedOutputFormat }> = {};
       for (const t of targets) outputs[t.stem] = { path: join(ctx.workDir, `${t.stem}.${format.ext}`), format };
 
+      let engineId: string;
+      try {
+        engineId = await chooseEngine({ mode: opts.choice, separation: stems, detect: async () => (await detectFile(inputPath, ctx.signal)).kind }, opts.engines);
+      } catch (err) {
+        if (ctx.signal.aborted) throw err;
+        throw failureFromEngine(err, job.spec.input!.object);
+      }
       let separated;
       try {
         separated = await ctx.engine.run(
           {
             inputPath,
-            engineId: opts.engineId,
+            engineId,
             mode: stems,
             outputs,
             timeoutMs: opts.timeoutMs,
@@ -155,6 +172,7 @@ export function voiceSeparatePipeline(opts: { engineId: string; maxDurationSec: 
           totalMs: tStored - t0,
           audioSec: separated.durationSec,
         },
+        engine: engineId,
       };
     },
   };
