@@ -5,6 +5,8 @@ import { AudioError } from '../audio/errors.ts';
 import { probe } from '../audio/ffmpeg/probe.ts';
 import type { StemName } from '../audio/engines/engine.ts';
 import { separateFile } from '../audio/separate-file.ts';
+import { chooseEngine } from '../audio/engines/auto.ts';
+import { detectFile } from '../audio/detect/speech-music.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { validateVoiceSeparate } from '../domain/templates/index.ts';
 
@@ -88,19 +90,22 @@ export async function runSeparate(o: SeparateOptions): Promise<number> {
   const name = basename(input, extname(input));
   const stems = STEMS_BY_MODE[params.audioMode]!;
   const outputs = Object.fromEntries(stems.map((s) => [s, { path: join(outDir, `${name}.${s}.${format.ext}`), format }]));
+  const separation = params.audioMode === 'MusicMode' ? 'four' : 'two';
+  // --engine auto (default): the speech/music detector picks, as the server does.
+  const engine = o.engine === 'auto' ? await chooseEngine({ mode: 'auto', separation, detect: async () => (await detectFile(input)).kind }) : o.engine;
   const progress = progressReporter(process.stderr, source.durationSec);
   try {
     const result = await separateFile({
       inputPath: input,
-      engine: o.engine,
-      mode: params.audioMode === 'MusicMode' ? 'four' : 'two',
+      engine,
+      mode: separation,
       outputs,
       onProgress: (f) => progress.update(f),
     });
     progress.done();
     const rtf = result.timings.totalMs / 1000 / Math.max(result.durationSec, 1e-9);
     for (const s of stems) process.stdout.write(`${outputs[s]!.path}\n`);
-    process.stderr.write(`separated ${result.durationSec.toFixed(1)} s of audio in ${(result.timings.totalMs / 1000).toFixed(1)} s (${rtf.toFixed(3)}× real time) with engine ${o.engine}\n`);
+    process.stderr.write(`separated ${result.durationSec.toFixed(1)} s of audio in ${(result.timings.totalMs / 1000).toFixed(1)} s (${rtf.toFixed(3)}× real time) with engine ${engine}\n`);
     return 0;
   } catch (e) {
     progress.done();
