@@ -10,12 +10,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { controlPlane } from './control-plane.ts';
 import { frontDoor } from './front-door.ts';
+import { jobs } from './jobs.ts';
 import { BENCH_DIR, REPO_DIR } from './lib/children.ts';
 import { machineFacts } from './lib/machine.ts';
 import type { Suite } from './lib/suite.ts';
 
-const SUITES: Suite[] = [frontDoor];
+const SUITES: Suite[] = [frontDoor, controlPlane, jobs];
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
