@@ -6,6 +6,9 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Crc64 } from './crc64.ts';
+import { prefixSuccessor } from '../domain/strings.ts';
+
+export { prefixSuccessor };
 import { StorageError, type ListInput, type ListResult, type ObjectMeta, type ObjectStorage, type PutInput } from './storage.ts';
 
 /**
@@ -42,16 +45,6 @@ const toMeta = (r: Row): ObjectMeta => ({
   userMeta: JSON.parse(r.user_meta) as Record<string, string>,
   storageClass: r.storage_class,
 });
-
-/** The smallest string greater than every string that starts with `s` (UTF-8 byte order = code point order). */
-export function prefixSuccessor(s: string): string | undefined {
-  const cps = [...s];
-  while (cps.length > 0) {
-    const last = cps.pop()!.codePointAt(0)!;
-    if (last < 0x10ffff) return cps.join('') + String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1);
-  }
-  return undefined;
-}
 
 export class LocalFsStorage implements ObjectStorage {
   private readonly db: BetterSqlite3.Database;

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { prefixSuccessor } from '../domain/strings.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { Template, TemplateParams, TemplateTag } from '../domain/templates/index.ts';
 import type { TemplatesTable } from './schema.ts';
@@ -91,7 +91,12 @@ export async function listTemplates(store: MetadataStore, f: TemplateFilter): Pr
   if (f.tags) q = q.where('tag', 'in', f.tags.length > 0 ? [...f.tags] : ['']);
   if (f.ids) q = q.where('id', 'in', f.ids.length > 0 ? [...f.ids] : ['']);
   // substr counts characters (code points), not UTF-16 units: `.length` would miss astral Han names.
-  if (f.namePrefix) q = q.where(sql<string>`substr(name, 1, ${[...f.namePrefix].length})`, '=', f.namePrefix);
+  if (f.namePrefix) {
+    // A range on the (bucket, tag, name) index instead of substr(): text compares byte-wise (UTF-8 = code point order).
+    q = q.where('name', '>=', f.namePrefix);
+    const upper = prefixSuccessor(f.namePrefix);
+    if (upper !== undefined) q = q.where('name', '<', upper);
+  }
   const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
   return { total: Number(n), items: rows.map(toTemplate) };
