@@ -11,13 +11,14 @@ import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { controlPlane } from './control-plane.ts';
+import { engines } from './engines.ts';
 import { frontDoor } from './front-door.ts';
 import { jobs } from './jobs.ts';
 import { BENCH_DIR, REPO_DIR } from './lib/children.ts';
 import { machineFacts } from './lib/machine.ts';
 import type { Suite } from './lib/suite.ts';
 
-const SUITES: Suite[] = [frontDoor, controlPlane, jobs];
+const SUITES: Suite[] = [frontDoor, controlPlane, jobs, engines];
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({

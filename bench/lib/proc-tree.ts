@@ -12,6 +12,8 @@ interface Stat {
   pid: number;
   ppid: number;
   cpuSeconds: number;
+  /** Resident set size now (field 24, pages of 4 KiB). */
+  rssKiB: number;
 }
 
 function readStat(pid: number): Stat | undefined {
@@ -20,7 +22,7 @@ function readStat(pid: number): Stat | undefined {
     const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
     // rest[0] = state (field 3), rest[1] = ppid (4), utime 14, stime 15, cutime 16, cstime 17.
     const ticks = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
-    return { pid, ppid: Number(rest[1]), cpuSeconds: ticks / CLOCK_TICKS };
+    return { pid, ppid: Number(rest[1]), cpuSeconds: ticks / CLOCK_TICKS, rssKiB: Number(rest[21]) * 4 };
   } catch {
     return undefined;
   }
