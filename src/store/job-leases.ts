@@ -137,8 +137,12 @@ export async function recoverExpiredLeases(store: MetadataStore, now: number, on
     let requeued = 0;
     const failed: string[] = [];
     for (const r of expired) {
-      if (Number(r.attempts) >= Number(r.max_attempts)) {
-        const message = `The worker running this job stopped responding ${r.attempts} time(s); giving up.`;
+      // A job whose queue is gone (Smart Audio disabled meanwhile) could never be claimed again: fail it.
+      const queueGone = (await findQueue(tx, r.queue_id)) === undefined;
+      if (queueGone || Number(r.attempts) >= Number(r.max_attempts)) {
+        const message = queueGone
+          ? 'Smart Audio was disabled on the bucket while the job was running, and its worker stopped responding.'
+          : `The worker running this job stopped responding ${r.attempts} time(s); giving up.`;
         await tx
           .updateTable('jobs')
           .set({ state: 'Failed', code: 'InternalError', message, ended_at: now, locked_by: null, locked_until: null, progress: null })
