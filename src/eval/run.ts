@@ -22,7 +22,7 @@ import { loadDns3Pair, dns3Names } from './datasets/dns3.ts';
 import { loadMir1kClip, mir1kValidationNames } from './datasets/mir1k.ts';
 import { loadMusdbTrack, MUSDB_STEMS, musdbValidationNames } from './datasets/musdb.ts';
 import { musevalSdr } from './metrics/museval.ts';
-import { siSdr, usdr } from './metrics/scores.ts';
+import { siSdr, usdr } from './metrics/simple.ts';
 import { oracleIrm } from './oracle.ts';
 import { markdownTable, svgChart, type ScoreRow } from './report.ts';
 import { separateSignal } from './separate-signal.ts';
