@@ -88,13 +88,19 @@ async function evalMusdb(engines: string[], limit: number, log: (m: string) => v
       const acc = perSystem.get(sys.name)!;
       acc.seconds += out.seconds ?? 0;
       acc.audio += out.audioSeconds ?? 0;
-      const stems = MUSIC_STEMS.filter((s) => out.stems[s]);
-      // museval v4 SDR per 1-s frame, references and estimates as stem images.
-      const framewise = musevalSdr(stems.map((s) => refs[s]!), stems.map((s) => out.stems[s]!));
-      stems.forEach((s, i) => {
-        (acc.sdr[s] ??= []).push(median([...framewise[i]!]));
-        (acc.usdr[s] ??= []).push(usdr(refs[s]!, out.stems[s]!));
-      });
+      // museval v4 SDR per 1-s frame, as MUSDB scores it: the four stems in
+      // one call, accompaniment in a second call beside vocals only (so a frame
+      // silent in one stem only drops that call's frames).
+      const groups = [MUSDB_STEMS.filter((s) => out.stems[s]), out.stems.accompaniment ? (['vocals', 'accompaniment'] as const) : []];
+      for (const stems of groups) {
+        if (stems.length === 0) continue;
+        const framewise = musevalSdr(stems.map((s) => refs[s]!), stems.map((s) => out.stems[s]!));
+        stems.forEach((s, i) => {
+          if (s === 'vocals' && stems.length === 2) return; // vocals scored with the four stems
+          (acc.sdr[s] ??= []).push(median([...framewise[i]!]));
+          (acc.usdr[s] ??= []).push(usdr(refs[s]!, out.stems[s]!));
+        });
+      }
     }
   }
   const rows: ScoreRow[] = [];
