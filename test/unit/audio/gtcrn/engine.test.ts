@@ -139,11 +139,17 @@ describe('enhanceSpeech', () => {
     await assert.rejects(enhanceSpeech(noisyVoice(1), AbortSignal.abort(reason)), (e) => e === reason);
     // Aborted while running → rejects soon.
     const ac = new AbortController();
-    const t0 = performance.now();
-    const running = enhanceSpeech(noisyVoice(30), ac.signal);
-    setTimeout(() => ac.abort(reason), 30);
+    const input = noisyVoice(30);
+    let abortedAt = 0;
+    const running = enhanceSpeech(input, ac.signal);
+    setTimeout(() => {
+      abortedAt = performance.now();
+      ac.abort(reason);
+    }, 30);
     await assert.rejects(running, (e) => e === reason);
-    assert.ok(performance.now() - t0 < 1000, 'aborted a 30 s input within 1 s');
+    // Measured from the abort itself, with slack for a loaded 2-core CI machine;
+    // the whole 30 s input would take ≥ 2.4 s at the engine's speed.
+    assert.ok(performance.now() - abortedAt < 1500, 'stopped within 1.5 s of the abort');
   });
 });
 
