@@ -55,12 +55,14 @@ export function vocalMask(
   harmonic: Float32Array,
   percussive: Float32Array,
   centre: Float32Array,
+  nonRepeating: Float32Array,
   vocalBand: Float32Array,
-  wienerPower: number,
+  w: { wienerPower: number; centreWeight: number; harmonicWeight: number },
   t0: number,
   t1: number,
 ): void {
   const bins = vocalBand.length;
+  const { wienerPower, centreWeight, harmonicWeight } = w;
   for (let t = t0; t < t1; t++) {
     const base = t * bins;
     for (let k = 0; k < bins; k++) {
@@ -69,7 +71,8 @@ export function vocalMask(
       const hh = h * h;
       const ratio = hh / (hh + p * p + EPS);
       harmonic[i] = ratio;
-      const e = centre[i]! * ratio * vocalBand[k]!;
+      const c = centre[i]!;
+      const e = (centreWeight === 1 ? c : c ** centreWeight) * (harmonicWeight === 1 ? ratio : ratio ** harmonicWeight) * nonRepeating[i]! * vocalBand[k]!;
       const v = e ** wienerPower;
       percussive[i] = v / (v + (1 - e) ** wienerPower + EPS);
     }
