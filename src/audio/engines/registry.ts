@@ -8,6 +8,7 @@ import type { SeparationEngine } from './engine.ts';
 const LOADERS: Readonly<Record<string, () => Promise<SeparationEngine>>> = {
   dsp: async () => new (await import('./dsp-separator.ts')).DspSeparator(),
   gtcrn: async () => new (await import('./gtcrn/engine.ts')).GtcrnSeparator(),
+  tcnmask: async () => new (await import('./tcnmask/engine.ts')).TcnMaskSeparator(),
 };
 
 const loaded = new Map<string, Promise<SeparationEngine>>();

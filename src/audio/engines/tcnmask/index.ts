@@ -1,0 +1,1 @@
+export { TCNMASK_ENGINE_ID, TcnMaskModeError, TcnMaskSeparator, loadProfile } from './engine.ts';
