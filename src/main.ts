@@ -37,7 +37,7 @@ export function openStore(config: Config): MetadataStore {
 export function buildPipelines(config: Config): Map<string, Pipeline> {
   const list: Pipeline[] = [voiceSeparatePipeline({
       choice: config.engineChoice as EngineChoiceMode,
-      engines: { musicEngine: config.musicEngine, speechEngine: config.speechEngine },
+      engines: { musicEngine: config.musicEngine, fourStemEngine: config.fourStemEngine, speechEngine: config.speechEngine },
       maxDurationSec: config.maxDurationSec,
       timeoutMs: config.jobTimeoutSec * 1000,
     })];

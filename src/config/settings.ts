@@ -48,6 +48,7 @@ export interface ConfigValues {
   ffprobePath: string | undefined;
   engineChoice: string;
   musicEngine: string;
+  fourStemEngine: string;
   speechEngine: string;
 }
 
@@ -83,6 +84,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'ffmpegPath', env: 'SMART_AUDIO_FFMPEG', flag: 'ffmpeg', type: 'string', default: undefined, doc: 'ffmpeg binary (default: the one shipped by @ffmpeg-installer/ffmpeg).' },
   { name: 'ffprobePath', env: 'SMART_AUDIO_FFPROBE', flag: 'ffprobe', type: 'string', default: undefined, doc: 'ffprobe binary (default: the one shipped by @ffprobe-installer/ffprobe).' },
   { name: 'engineChoice', env: 'SMART_AUDIO_ENGINE_CHOICE', flag: 'engine-choice', type: 'string', default: 'auto', doc: 'Which engine separates VoiceSeparate jobs: auto (a speech/music detector decides per input), speech or music (force one). MusicMode always uses the music engine.' },
-  { name: 'musicEngine', env: 'SMART_AUDIO_MUSIC_ENGINE', flag: 'music-engine', type: 'string', default: 'dsp', doc: 'Engine for music (and for every MusicMode job).' },
+  { name: 'musicEngine', env: 'SMART_AUDIO_MUSIC_ENGINE', flag: 'music-engine', type: 'string', default: 'tcnmask', doc: 'Engine for music with two stems (voice/background): tcnmask (our trained model) or dsp.' },
+  { name: 'fourStemEngine', env: 'SMART_AUDIO_FOUR_STEM_ENGINE', flag: 'four-stem-engine', type: 'string', default: 'dsp', doc: 'Engine for MusicMode (vocals, drums, bass, other).' },
   { name: 'speechEngine', env: 'SMART_AUDIO_SPEECH_ENGINE', flag: 'speech-engine', type: 'string', default: 'gtcrn', doc: 'Engine for speech: voice = the enhanced speech, background = the rest.' },
 ];

@@ -37,16 +37,23 @@ export interface EngineChoiceRequest {
 export interface EngineChoiceConfig {
   speechEngine: string;
   musicEngine: string;
+  /**
+   * MusicMode (four stems). Defaults to `musicEngine`; separate because the
+   * trained music model (`tcnmask`, issue #6) has two stems only.
+   */
+  fourStemEngine?: string;
 }
 
-export const DEFAULT_ENGINE_CHOICE: Readonly<EngineChoiceConfig> = { speechEngine: 'gtcrn', musicEngine: 'dsp' };
+/** Music: our trained model (tcnmask, 2 stems, issue #6), dsp for MusicMode; speech: gtcrn. */
+export const DEFAULT_ENGINE_CHOICE: Readonly<EngineChoiceConfig> = { speechEngine: 'gtcrn', musicEngine: 'tcnmask', fourStemEngine: 'dsp' };
 
 /** Returns the registry id of the engine to use. */
 export async function chooseEngine(request: EngineChoiceRequest, config: EngineChoiceConfig = DEFAULT_ENGINE_CHOICE): Promise<string> {
   if (!ENGINE_CHOICE_MODES.includes(request.mode)) {
     throw new RangeError(`engine choice mode must be one of ${ENGINE_CHOICE_MODES.join(', ')} (${JSON.stringify(request.mode)} given)`);
   }
-  if ((request.separation ?? 'two') === 'four' || request.mode === 'music') return config.musicEngine;
+  if ((request.separation ?? 'two') === 'four') return config.fourStemEngine ?? config.musicEngine;
+  if (request.mode === 'music') return config.musicEngine;
   if (request.mode === 'speech') return config.speechEngine;
   const kind = await request.detect();
   if (kind !== 'speech' && kind !== 'music') throw new RangeError(`detect() must return 'speech' or 'music' (${JSON.stringify(kind)} given)`);
