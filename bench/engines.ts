@@ -68,6 +68,7 @@ export const engines: Suite = {
     ]);
     rows.push({ system: 'ffmpeg decode + 2 aac encodes (floor)', seconds: floor.seconds, rtf: floor.seconds / seconds, peakTreeMiB: floor.peakTreeMiB, peakMainMiB: floor.peakMainMiB });
     const runs: Array<[string, string, string]> = [
+      ['tcnmask', 'AudioAndBackground', 'tcnmask, 2 stems'],
       ['dsp', 'AudioAndBackground', 'dsp, 2 stems'],
       ['dsp', 'MusicMode', 'dsp, MusicMode (5 files)'],
       ['gtcrn', 'AudioAndBackground', 'gtcrn, 2 stems'],
