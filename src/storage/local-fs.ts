@@ -7,8 +7,6 @@ import { pipeline } from 'node:stream/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Crc64 } from './crc64.ts';
 import { prefixSuccessor } from '../domain/strings.ts';
-
-export { prefixSuccessor };
 import { StorageError, type ListInput, type ListResult, type ObjectMeta, type ObjectStorage, type PutInput } from './storage.ts';
 
 /**

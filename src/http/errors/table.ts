@@ -68,7 +68,6 @@ export const ERRORS = {
   NoSuchBucket: row(404, 'NoSuchBucket', 'The specified bucket does not exist.'),
   NoSuchKey: row(404, 'NoSuchKey', 'The specified key does not exist.'),
   BucketAlreadyExists: row(409, 'BucketAlreadyExists', 'The requested bucket name is not available.'),
-  BucketAlreadyOwnedByYou: row(409, 'BucketAlreadyOwnedByYou', 'The bucket already exists and is owned by you.'),
   BucketNotEmpty: row(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty.'),
   InvalidRange: row(416, 'InvalidRange', 'The requested range is not satisfiable.'),
   PreconditionFailed: row(412, 'PreconditionFailed', 'At least one of the preconditions you specified did not hold.'),

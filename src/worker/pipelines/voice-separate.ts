@@ -2,13 +2,11 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline as pump } from 'node:stream/promises';
 import { resolveOutputFormat, type ResolvedOutputFormat } from '../../audio/codecs.ts';
-import { AudioError } from '../../audio/errors.ts';
 import { ffmpegPath, ffprobePath } from '../../audio/ffmpeg/binaries.ts';
 import { probe, toMediaInfo } from '../../audio/ffmpeg/probe.ts';
 import { expandOutputKey, voiceSeparateTargets } from '../../domain/jobs/output-keys.ts';
 import type { Job, JobResult } from '../../domain/jobs/types.ts';
 import { findBucket } from '../../store/buckets.ts';
-import { EngineError } from '../engine-client.ts';
 import { chooseEngine, type EngineChoiceConfig, type EngineChoiceMode } from '../../audio/engines/auto.ts';
 import { detectFile } from '../../audio/detect/speech-music.ts';
 import { JobFailure, type Pipeline, type PipelineContext } from '../pipeline.ts';
@@ -178,4 +176,3 @@ export function voiceSeparatePipeline(opts: VoiceSeparateOptions): Pipeline {
   };
 }
 
-export { AudioError, EngineError };

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { siSdr as metricSiSdr } from '../../../../src/eval/metrics/simple.ts';
 
 /**
  * Test helpers for the GTCRN engine: the DNS3 pairs of the shared data
- * folder, a minimal WAV reader, SI-SDR and cross-correlation (local on
- * purpose: the project's metrics module is written concurrently).
+ * folder, a minimal WAV reader, SI-SDR over the common length (the metrics
+ * module's) and cross-correlation.
  */
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -59,31 +60,10 @@ export async function readWav(path: string): Promise<Wav> {
   throw new Error(`${path}: no data chunk`);
 }
 
-/** Scale-invariant SDR in dB over the common length (both signals made zero-mean). */
+/** Scale-invariant SDR in dB over the common length (the project's metric, src/eval/metrics/simple.ts). */
 export function siSdr(estimate: Float32Array, reference: Float32Array): number {
   const n = Math.min(estimate.length, reference.length);
-  let me = 0, mr = 0;
-  for (let i = 0; i < n; i++) {
-    me += estimate[i]!;
-    mr += reference[i]!;
-  }
-  me /= n;
-  mr /= n;
-  let dot = 0, rr = 0;
-  for (let i = 0; i < n; i++) {
-    const r = reference[i]! - mr;
-    dot += (estimate[i]! - me) * r;
-    rr += r * r;
-  }
-  const alpha = dot / rr;
-  let target = 0, noise = 0;
-  for (let i = 0; i < n; i++) {
-    const t = alpha * (reference[i]! - mr);
-    const e = estimate[i]! - me - t;
-    target += t * t;
-    noise += e * e;
-  }
-  return 10 * Math.log10(target / noise);
+  return metricSiSdr(reference.subarray(0, n), estimate.subarray(0, n));
 }
 
 /** Lag (in samples, |lag| ≤ maxLag) maximising Σ a[i]·b[i+lag]: b lags a by this much. */
