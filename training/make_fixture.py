@@ -70,14 +70,20 @@ def main():
     z = np.stack([stft(ch) for ch in x])  # [2, F, T]
     with torch.no_grad():
         mask = model(torch.from_numpy(np.abs(z)[None].astype(np.float32)))[0].double().numpy()
+    drums = None
+    if model.stems == 4:  # [4, 2, F, T]: vocals, drums, bass, other
+        drums = np.stack([istft(z[c] * mask[1, c], n) for c in range(2)]).astype('<f4')
+        mask = mask[0]
     vocals = np.stack([istft(z[c] * mask[c], n) for c in range(2)]).astype('<f4')
     out = os.path.join(ROOT, 'test', 'fixtures', args.name)
     os.makedirs(out, exist_ok=True)
     pcm.tofile(os.path.join(out, 'input.s16le'))  # planar: left then right
     vocals.tofile(os.path.join(out, 'vocals.f32le'))  # planar float32
+    if drums is not None:
+        drums.tofile(os.path.join(out, 'drums.f32le'))
     onnx_path = os.path.join(ROOT, 'models', args.name + '.onnx')
     meta = {'about': 'Synthetic input (sung tone + bass + noise hits, no dataset audio) and the vocals stem of the PyTorch model through a NumPy STFT framed as stft.ts; training/make_fixture.py',
-            'sampleRate': SAMPLE_RATE, 'channels': 2, 'frames': n, 'input': 'input.s16le (planar int16, /32768)', 'vocals': 'vocals.f32le (planar float32)',
+            'sampleRate': SAMPLE_RATE, 'channels': 2, 'frames': n, 'input': 'input.s16le (planar int16, /32768)', 'vocals': 'vocals.f32le (planar float32)', 'drums': 'drums.f32le (planar float32)' if drums is not None else None,
             'modelSha256': hashlib.sha256(open(onnx_path, 'rb').read()).hexdigest()}
     with open(os.path.join(out, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=2)

@@ -8,8 +8,19 @@ import type { SeparationEngine } from './engine.ts';
 const LOADERS: Readonly<Record<string, () => Promise<SeparationEngine>>> = {
   dsp: async () => new (await import('./dsp-separator.ts')).DspSeparator(),
   gtcrn: async () => new (await import('./gtcrn/engine.ts')).GtcrnSeparator(),
-  tcnmask: async () => new (await import('./tcnmask/engine.ts')).TcnMaskSeparator(),
+  tcnmask: async () => tcnmask('tcnmask'),
+  tcnmask4: async () => tcnmask('tcnmask4'),
+  // The same models with the post-filter forced on or off (the eval harness measures both; issue 6 §4).
+  'tcnmask+wiener': async () => tcnmask('tcnmask', 'wiener'),
+  'tcnmask4+wiener': async () => tcnmask('tcnmask4', 'wiener'),
+  'tcnmask4+masks': async () => tcnmask('tcnmask4', 'none'),
 };
+
+async function tcnmask(profileId: string, postFilter?: 'wiener' | 'none'): Promise<SeparationEngine> {
+  const { TcnMaskSeparator, loadProfile } = await import('./tcnmask/engine.ts');
+  const id = postFilter ? `${profileId}+${postFilter === 'wiener' ? 'wiener' : 'masks'}` : profileId;
+  return new TcnMaskSeparator(loadProfile(profileId), { postFilter, id });
+}
 
 const loaded = new Map<string, Promise<SeparationEngine>>();
 

@@ -1,1 +1,1 @@
-export { TCNMASK_ENGINE_ID, TcnMaskModeError, TcnMaskSeparator, loadProfile } from './engine.ts';
+export { TCNMASK_ENGINE_ID, TCNMASK4_ENGINE_ID, TcnMaskModeError, TcnMaskSeparator, loadProfile } from './engine.ts';
