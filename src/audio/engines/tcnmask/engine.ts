@@ -62,6 +62,15 @@ export const WINDOW_HOP_FRAMES = 1792;
 /** Frames of STFT analysis/synthesis between two yields to the event loop (~30 ms of work). */
 const SLICE_FRAMES = 128;
 const FOUR_STEMS = ['vocals', 'drums', 'bass', 'other'] as const;
+/**
+ * Stem PSDs in the Wiener filter: mask^e · |x|². With e = 1 the filter gives
+ * back the soft masks where the stems share one stereo image and only adds
+ * the spatial model; e = 2 (norbert's power estimate) sharpens the masks.
+ * Measured on MUSDB18-val with the 2-stem model (npm run eval, same run as
+ * the masks): vocals SDR masks 3.89, e = 2 3.50, e = 1 3.83 dB;
+ * accompaniment 8.39 / 8.10 / 8.45 dB.
+ */
+const WIENER_MASK_EXPONENT = 1;
 
 export class TcnMaskModeError extends RangeError {
   constructor(id: string, mode: string) {
@@ -141,7 +150,7 @@ export class TcnMaskSeparator implements SeparationEngine {
       for (const m of shared) models.push(await this.spatialModel(L, R, m, signal));
       for (let j = 0; j < wanted.length; j++) {
         for (let t = 0; t < frames; t += SLICE_FRAMES) {
-          applyWiener(L, R, shared, models, j, YL, YR, t, Math.min(frames, t + SLICE_FRAMES), 2);
+          applyWiener(L, R, shared, models, j, YL, YR, t, Math.min(frames, t + SLICE_FRAMES), WIENER_MASK_EXPONENT);
           await yieldToEventLoop(signal);
         }
         out.push(await this.synthesize(YL, YR, n, signal));
