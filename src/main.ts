@@ -16,6 +16,7 @@ import { openSqliteStore } from './store/sqlite/open.ts';
 import type { MetadataStore } from './store/store.ts';
 import { CallbackDeliverer } from './worker/callback-delivery.ts';
 import type { Pipeline } from './worker/pipeline.ts';
+import { noiseReductionPipeline } from './worker/pipelines/noise-reduction.ts';
 import { voiceSeparatePipeline } from './worker/pipelines/voice-separate.ts';
 import { WorkerPool } from './worker/pool.ts';
 
@@ -38,6 +39,12 @@ export function buildPipelines(config: Config): Map<string, Pipeline> {
   const list: Pipeline[] = [voiceSeparatePipeline({
       choice: config.engineChoice as EngineChoiceMode,
       engines: { musicEngine: config.musicEngine, fourStemEngine: config.fourStemEngine, speechEngine: config.speechEngine },
+      maxDurationSec: config.maxDurationSec,
+      timeoutMs: config.jobTimeoutSec * 1000,
+    }),
+    noiseReductionPipeline({
+      engine: config.noiseReductionEngine,
+      maxInputBytes: config.noiseReductionMaxInputBytes,
       maxDurationSec: config.maxDurationSec,
       timeoutMs: config.jobTimeoutSec * 1000,
     })];

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { isLookupId, newAsrJobId, newJobId } from '../domain/ids.ts';
+import { checkNoiseReductionInput } from '../domain/jobs/limits.ts';
 import { buildJobSpec, readJobTag } from '../domain/jobs/submit.ts';
 import type { JobState } from '../domain/jobs/types.ts';
 import { TEMPLATE_TAGS, type Template } from '../domain/templates/index.ts';
@@ -72,6 +73,8 @@ export async function createMediaJobs(args: HandlerArgs): Promise<void> {
     const head = await args.deps.storage.head(bucket, spec.input.object);
     if (!head) throw apiError('ResourceNotFound', `Input.Object ${spec.input.object} does not exist in bucket ${bucket}.`);
     if (head.size === 0) throw apiError('ResourceNotSupported', `Input.Object ${spec.input.object} is empty (0 bytes).`);
+    // spec/jobs.md §1.3, spec/limits.md → Impl: the 10 MB NoiseReduction input limit, at submit when the size is known.
+    if (tag === 'NoiseReduction') checkNoiseReductionInput(spec.input.object, head.size, args.deps.config.noiseReductionMaxInputBytes);
   }
   const outBucket = await findBucket(args.deps.store, spec.output.bucket);
   if (!outBucket || outBucket.appid !== args.ctx.principal.appid) {

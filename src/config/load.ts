@@ -69,6 +69,8 @@ export function loadConfig(flags: Record<string, string | boolean | undefined> =
   if (!/^[a-z0-9-]+$/.test(c.defaultRegion)) problems.push(`SMART_AUDIO_DEFAULT_REGION: expected a region like ap-guangzhou, got "${c.defaultRegion}"`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) problems.push(`SMART_AUDIO_LOG_LEVEL: unknown level "${c.logLevel}"`);
   if (!['auto', 'speech', 'music'].includes(c.engineChoice)) problems.push(`SMART_AUDIO_ENGINE_CHOICE: auto, speech or music, got "${c.engineChoice}"`);
+  if (!['gtcrn', 'rnnoise'].includes(c.noiseReductionEngine)) problems.push(`SMART_AUDIO_NOISE_REDUCTION_ENGINE: gtcrn or rnnoise, got "${c.noiseReductionEngine}"`);
+  if (c.noiseReductionMaxInputBytes < 1) problems.push(`--noise-reduction-max-input-bytes: at least 1, got ${c.noiseReductionMaxInputBytes}`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(c);
 }

@@ -50,6 +50,8 @@ export interface ConfigValues {
   musicEngine: string;
   fourStemEngine: string;
   speechEngine: string;
+  noiseReductionEngine: string;
+  noiseReductionMaxInputBytes: number;
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -87,4 +89,6 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'musicEngine', env: 'SMART_AUDIO_MUSIC_ENGINE', flag: 'music-engine', type: 'string', default: 'tcnmask', doc: 'Engine for music with two stems (voice/background): tcnmask (our trained model) or dsp.' },
   { name: 'fourStemEngine', env: 'SMART_AUDIO_FOUR_STEM_ENGINE', flag: 'four-stem-engine', type: 'string', default: 'dsp', doc: 'Engine for MusicMode (vocals, drums, bass, other).' },
   { name: 'speechEngine', env: 'SMART_AUDIO_SPEECH_ENGINE', flag: 'speech-engine', type: 'string', default: 'gtcrn', doc: 'Engine for speech: voice = the enhanced speech, background = the rest.' },
+  { name: 'noiseReductionEngine', env: 'SMART_AUDIO_NOISE_REDUCTION_ENGINE', flag: 'noise-reduction-engine', type: 'string', default: 'gtcrn', doc: 'Engine of NoiseReduction jobs: gtcrn (better, 16 kHz speech band) or rnnoise (about 4 times less CPU, full band at 48 kHz).' },
+  { name: 'noiseReductionMaxInputBytes', env: 'SMART_AUDIO_NOISE_REDUCTION_MAX_INPUT_BYTES', flag: 'noise-reduction-max-input-bytes', type: 'int', default: 10 * 1024 * 1024, doc: 'Largest NoiseReduction input (spec/limits.md: 10 MB); larger inputs are refused with InvalidArgument.' },
 ];

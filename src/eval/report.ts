@@ -11,8 +11,14 @@ export interface ScoreRow {
   /** Median over items (tracks/clips), NaN-free. */
   value: number;
   items: number;
-  /** Real-time factor of the system on this dataset, when measured. */
+  /** Real-time factor of the system on this dataset, when measured (whole pipeline: ffmpeg decode, engine, encode). */
   rtf?: number;
+  /** Real-time factor of the engine alone (time inside the engine / audio duration), when measured. */
+  engineRtf?: number;
+  /** CPU seconds of the node process per audio second (load-independent estimate of the one-core RTF), when measured. */
+  cpuRtf?: number;
+  /** How items are combined into `value` (default median). */
+  aggregate?: 'mean' | 'median';
 }
 
 export function markdownTable(rows: ScoreRow[]): string {
@@ -22,14 +28,25 @@ export function markdownTable(rows: ScoreRow[]): string {
     const dr = rows.filter((r) => r.dataset === d);
     const cols = [...new Set(dr.map((r) => `${r.stem} ${r.metric}`))];
     const systems = [...new Set(dr.map((r) => r.system))];
-    out.push(`### ${d} (${dr[0]!.items} items, median, dB)`, '', `| system | ${cols.join(' | ')} | RTF |`, `|---|${cols.map(() => '--:').join('|')}|--:|`);
+    const engineCol = dr.some((r) => r.engineRtf !== undefined);
+    const cpuCol = dr.some((r) => r.cpuRtf !== undefined);
+    out.push(
+      `### ${d} (${dr[0]!.items} items, ${dr[0]!.aggregate ?? 'median'}, dB)`,
+      '',
+      `| system | ${cols.join(' | ')} | RTF |${engineCol ? ' engine RTF |' : ''}${cpuCol ? ' CPU RTF |' : ''}`,
+      `|---|${cols.map(() => '--:').join('|')}|--:|${engineCol ? '--:|' : ''}${cpuCol ? '--:|' : ''}`,
+    );
     for (const s of systems) {
       const cells = cols.map((c) => {
         const r = dr.find((x) => x.system === s && `${x.stem} ${x.metric}` === c);
         return r ? r.value.toFixed(2) : '';
       });
       const rtf = dr.find((x) => x.system === s && x.rtf !== undefined)?.rtf;
-      out.push(`| ${s} | ${cells.join(' | ')} | ${rtf === undefined ? '' : rtf.toFixed(3)} |`);
+      const engineRtf = dr.find((x) => x.system === s && x.engineRtf !== undefined)?.engineRtf;
+      const engineCell = engineCol ? ` ${engineRtf === undefined ? '' : engineRtf.toFixed(3)} |` : '';
+      const cpuRtf = dr.find((x) => x.system === s && x.cpuRtf !== undefined)?.cpuRtf;
+      const cpuCell = cpuCol ? ` ${cpuRtf === undefined ? '' : cpuRtf.toFixed(3)} |` : '';
+      out.push(`| ${s} | ${cells.join(' | ')} | ${rtf === undefined ? '' : rtf.toFixed(3)} |${engineCell}${cpuCell}`);
     }
     out.push('');
   }

@@ -1,5 +1,5 @@
 /**
- * `npm run eval [-- --engines dsp,gtcrn] [--quick]`: separation quality on the
+ * `npm run eval [-- --engines dsp,gtcrn,rnnoise] [--datasets musdb,mir1k,dns3] [--quick]`: separation quality on the
  * fixed validation split (issue #5 "The harness").
  *
  * - MUSDB18 validation tracks (eval/splits.json): vocals / drums / bass / other /
@@ -7,16 +7,20 @@
  *   each track, then median over tracks), plus uSDR (MDX) as a mean.
  * - MIR-1K validation singers (16 kHz mono): vocals and accompaniment, uSDR and
  *   SI-SDR, median over clips.
- * - DNS3 pairs: SI-SDR of the enhanced speech against the clean reference.
+ * - DNS3 pairs (noise reduction): SI-SDR of the enhanced speech against the
+ *   clean reference and its gain over the noisy input, for gtcrn and rnnoise
+ *   beside the authors' reference outputs.
  * Every run also scores the unprocessed mixture (floor) and the oracle ideal
  * ratio mask (ceiling) on the same items. Engines run through the product's
  * own pipeline (separate-file.ts). Writes bench/eval/results.json,
- * bench/eval/results.md and bench/eval/sdr.svg.
+ * bench/eval/results.md and bench/eval/sdr.svg; with `--datasets`, only the
+ * named datasets are run and their rows replace the previous ones (the
+ * others, and the record of when and where they ran, are kept).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dataDir, REPO_ROOT } from './data-dir.ts';
 import { loadDns3Pair, dns3Names } from './datasets/dns3.ts';
 import { loadMir1kClip, mir1kValidationNames } from './datasets/mir1k.ts';
@@ -156,56 +160,126 @@ async function evalMir1k(engines: string[], perSinger: number, log: (m: string) 
   });
 }
 
+/**
+ * DNS3 pairs: the noise-reduction feature (issue 7). Each engine runs the way
+ * a NoiseReduction job runs it (separate-file.ts, `vocals` stem only: ffmpeg
+ * decode to the engine's rate, mono, engine, encode back to 16 kHz); scored
+ * by SI-SDR against the clean speech and by the gain over the noisy input
+ * (mean over pairs, as the aim "GTCRN SI-SDR gain ≥ 6 dB at RTF ≤ 0.1" is
+ * stated). RTF: whole pipeline per 5-s clip (ffmpeg start-up included), the
+ * engine alone, and CPU seconds of this process per audio second (close to
+ * the one-core RTF even when other work loads the machine).
+ */
 async function evalDns3(engines: string[], log: (m: string) => void): Promise<ScoreRow[]> {
   const names = dns3Names();
   log(`dns3: ${names.length} pairs`);
   const systemNames = ['noisy (floor)', 'GTCRN authors', 'RNNoise reference', ...engines];
-  const s = new Map<string, { v: number[]; seconds: number; audio: number }>(systemNames.map((n) => [n, { v: [], seconds: 0, audio: 0 }]));
+  const s = new Map<string, { v: number[]; gain: number[]; seconds: number; engine: number; cpu: number; audio: number }>(systemNames.map((n) => [n, { v: [], gain: [], seconds: 0, engine: 0, cpu: 0, audio: 0 }]));
   for (const name of names) {
     const p = await loadDns3Pair(name);
+    const floor = siSdr(p.clean, p.noisy);
     for (const sys of systemNames) {
       let est: Float32Array;
+      const acc = s.get(sys)!;
       if (sys === 'noisy (floor)') est = p.noisy;
       else if (sys === 'GTCRN authors') est = p.reference.GTCRN;
       else if (sys === 'RNNoise reference') est = p.reference.RNNoise;
       else {
         const out = await separateSignal(sys, 'two', [p.noisy], p.sampleRate, ['vocals']);
         est = out.stems.vocals![0]!;
-        s.get(sys)!.seconds += out.seconds;
-        s.get(sys)!.audio += out.audioSeconds;
+        acc.seconds += out.seconds;
+        acc.engine += out.engineSeconds;
+        acc.cpu += out.cpuSeconds;
+        acc.audio += out.audioSeconds;
       }
       const n = Math.min(est.length, p.clean.length);
-      s.get(sys)!.v.push(siSdr(p.clean.subarray(0, n), est.subarray(0, n)));
+      const score = siSdr(p.clean.subarray(0, n), est.subarray(0, n));
+      acc.v.push(score);
+      acc.gain.push(score - floor);
     }
   }
-  return systemNames.map((sys) => {
+  return systemNames.flatMap((sys) => {
     const x = s.get(sys)!;
-    return { dataset: 'DNS3', system: sys, stem: 'speech', metric: 'SI-SDR', value: mean(x.v), items: names.length, rtf: x.audio > 0 ? x.seconds / x.audio : undefined };
+    const timing = x.audio > 0 ? { rtf: x.seconds / x.audio, engineRtf: x.engine / x.audio, cpuRtf: x.cpu / x.audio } : {};
+    const base = { dataset: 'DNS3', system: sys, stem: 'speech', items: names.length, aggregate: 'mean' as const, ...timing };
+    return [
+      { ...base, metric: 'SI-SDR', value: mean(x.v) },
+      { ...base, metric: 'SI-SDR gain', value: mean(x.gain) },
+    ];
   });
 }
 
+/** Engines that only denoise speech: scored on DNS3 only (not on music or singing). */
+const NOISE_REDUCTION_ONLY = new Set(['rnnoise']);
+/** Engines scored on DNS3 (the noise-reduction engines). */
+const isSpeechEngine = (e: string) => e === 'gtcrn' || e === 'rnnoise' || e.startsWith('speech');
+
+const DATASETS = { musdb: 'MUSDB18-val', mir1k: 'MIR-1K-val', dns3: 'DNS3' } as const;
+type DatasetKey = keyof typeof DATASETS;
+
+interface RunInfo {
+  machine: Record<string, unknown>;
+  quick: boolean;
+  wallSeconds: number;
+  engines: string[];
+  /** 1-minute load average before/after: other work on the machine inflates RTFs. */
+  loadAverage: [number, number];
+}
+
+/** The previous results file, if any (for `--datasets` runs that update part of it). */
+function previousResults(file: string): { rows: ScoreRow[]; runs: Record<string, RunInfo> } {
+  if (!existsSync(file)) return { rows: [], runs: {} };
+  const old = JSON.parse(readFileSync(file, 'utf8')) as { rows?: ScoreRow[]; runs?: Record<string, RunInfo>; machine?: Record<string, unknown>; quick?: boolean; wallSeconds?: number; engines?: string[] };
+  const rows = old.rows ?? [];
+  // Files written before per-dataset run records: one run for every dataset in it.
+  const runs = old.runs ?? Object.fromEntries([...new Set(rows.map((r) => r.dataset))].map((d) => [d, { machine: old.machine ?? {}, quick: old.quick ?? false, wallSeconds: old.wallSeconds ?? 0, engines: old.engines ?? [], loadAverage: [NaN, NaN] as [number, number] }]));
+  return { rows, runs };
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { engines: { type: 'string', default: 'dsp,gtcrn' }, quick: { type: 'boolean' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { engines: { type: 'string', default: 'dsp,gtcrn,rnnoise' }, datasets: { type: 'string', default: 'musdb,mir1k,dns3' }, quick: { type: 'boolean' }, out: { type: 'string' } } });
   if (!dataDir()) {
     process.stderr.write('eval: ../shared/data is absent (or set SMART_AUDIO_DATA); nothing to score\n');
     return 2;
   }
+  const datasets = values.datasets!.split(',').map((d) => d.trim()).filter(Boolean);
+  const unknown = datasets.filter((d) => !Object.hasOwn(DATASETS, d));
+  if (unknown.length > 0) {
+    process.stderr.write(`eval: unknown dataset(s) ${unknown.join(', ')}; known: ${Object.keys(DATASETS).join(', ')}\n`);
+    return 2;
+  }
+  const want = (d: DatasetKey) => datasets.includes(d);
   const engines = values.engines!.split(',').map((e) => e.trim()).filter(Boolean);
-  const musicEngines = engines.filter((e) => e !== 'gtcrn');
+  const musicEngines = engines.filter((e) => !isSpeechEngine(e));
   const log = (m: string) => process.stderr.write(`[eval ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
   const started = Date.now();
-  const rows = [
-    ...(await evalMusdb(musicEngines, values.quick ? 3 : Infinity, log)),
-    ...(await evalMir1k(engines, values.quick ? 2 : 10, log)),
-    ...(await evalDns3(engines.filter((e) => e === 'gtcrn' || e.startsWith('speech')), log)),
+  const load0 = loadavg()[0]!;
+  const fresh = [
+    ...(want('musdb') ? await evalMusdb(musicEngines, values.quick ? 3 : Infinity, log) : []),
+    ...(want('mir1k') ? await evalMir1k(engines.filter((e) => !NOISE_REDUCTION_ONLY.has(e)), values.quick ? 2 : 10, log) : []),
+    ...(want('dns3') ? await evalDns3(engines.filter(isSpeechEngine), log) : []),
   ];
   const outDir = values.out ?? join(REPO_ROOT, 'bench', 'eval');
   mkdirSync(outDir, { recursive: true });
-  const md = markdownTable(rows);
   const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify({ machine, quick: values.quick === true, wallSeconds: (Date.now() - started) / 1000, engines, rows }, null, 2) + '\n');
-  writeFileSync(join(outDir, 'results.md'), `# Separation quality (npm run eval)\n\n${machine.date}, ${machine.cores} × ${machine.cpu}, node ${machine.node}${values.quick ? ', quick run' : ''}\n\n${md}\n`);
-  writeFileSync(join(outDir, 'sdr.svg'), svgChart(rows.filter((r) => r.metric === 'SDR' || r.metric === 'SI-SDR'), 'Median SDR / SI-SDR per stem (dB)'));
+  const run: RunInfo = { machine, quick: values.quick === true, wallSeconds: (Date.now() - started) / 1000, engines, loadAverage: [load0, loadavg()[0]!] };
+  // Datasets not run this time keep their previous rows and run records (`--datasets` updates part of the report).
+  const ran = new Set(datasets.map((d) => DATASETS[d as DatasetKey] as string));
+  const previous = previousResults(join(outDir, 'results.json'));
+  const order = Object.values(DATASETS) as string[];
+  const rows = [...previous.rows.filter((r) => !ran.has(r.dataset)), ...fresh].sort((a, b) => order.indexOf(a.dataset) - order.indexOf(b.dataset));
+  const runs: Record<string, RunInfo> = { ...previous.runs };
+  for (const d of ran) runs[d] = run;
+  const md = markdownTable(rows);
+  const runLines = order.filter((d) => runs[d]).map((d) => {
+    const r = runs[d]!;
+    const m = r.machine as { date?: string; cores?: number; cpu?: string; node?: string };
+    const load = Number.isFinite(r.loadAverage[0]) ? `, 1-min load average ${r.loadAverage[0].toFixed(1)} → ${r.loadAverage[1].toFixed(1)}` : '';
+    return `- ${d}: ${m.date}, ${m.cores} × ${m.cpu}, node ${m.node}${r.quick ? ', quick run' : ''}${load}`;
+  });
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify({ machine, quick: values.quick === true, wallSeconds: run.wallSeconds, engines, runs, rows }, null, 2) + '\n');
+  writeFileSync(join(outDir, 'results.md'), `# Separation and noise-reduction quality (npm run eval)\n\n${runLines.join('\n')}\n\n${md}\n`);
+  writeFileSync(join(outDir, 'sdr.svg'), svgChart(rows.filter((r) => r.metric === 'SDR' || r.metric === 'SI-SDR'), 'SDR / SI-SDR per stem (dB)'));
   process.stdout.write(md + '\n');
   return 0;
 }

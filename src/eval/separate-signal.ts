@@ -37,6 +37,14 @@ export function writeFloatWav(path: string, channels: Float32Array[], sampleRate
 export interface SeparatedSignal {
   stems: Partial<Record<StemName, Float32Array[]>>;
   seconds: number;
+  /** Time spent inside the engine (separate-file.ts `timings.separateMs`), seconds. */
+  engineSeconds: number;
+  /**
+   * CPU time of this process during the run (engine + pipeline JavaScript;
+   * the ffmpeg children excluded), seconds: unlike wall time, barely changed
+   * by other load on the machine.
+   */
+  cpuSeconds: number;
   audioSeconds: number;
 }
 
@@ -48,7 +56,9 @@ export async function separateSignal(engine: string, mode: SeparationMode, mixtu
     const format = buildOutputFormat('wav', { sampleRate, channels: mixture.length });
     const outputs = Object.fromEntries(stems.map((s) => [s, { path: join(dir, `${s}.wav`), format }]));
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const result = await separateFile({ inputPath: input, engine, mode, outputs });
+    const cpu = process.cpuUsage(cpu0);
     const seconds = (performance.now() - t0) / 1000;
     const n = mixture[0]!.length;
     const out: SeparatedSignal['stems'] = {};
@@ -60,7 +70,7 @@ export async function separateSignal(engine: string, mode: SeparationMode, mixtu
         return fixed;
       });
     }
-    return { stems: out, seconds, audioSeconds: result.durationSec };
+    return { stems: out, seconds, engineSeconds: result.timings.separateMs / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, audioSeconds: result.durationSec };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

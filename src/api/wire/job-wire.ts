@@ -16,7 +16,7 @@ export function jobToXml(job: Job): XmlNode {
   const operation: XmlNode = {
     TemplateId: s.templateId,
     TemplateName: s.templateName,
-    ...(s.inline ? { [TEMPLATE_PARAMS_ELEMENT[s.tag]]: templateParamsToXml(s.params) } : {}),
+    ...(s.inline ? { [TEMPLATE_PARAMS_ELEMENT[s.tag]]: inlineParamsToXml(s) } : {}),
     TtsConfig: s.ttsConfig ? { InputType: s.ttsConfig.inputType, Input: s.ttsConfig.input } : undefined,
     Output: { Region: o.region, Bucket: o.bucket, Object: o.object, AuObject: o.auObject, BassObject: o.bassObject, DrumObject: o.drumObject },
     UserData: s.userData,
@@ -48,6 +48,14 @@ export function jobToXml(job: Job): XmlNode {
     Input: s.input ? { BucketId: s.input.bucket, Object: s.input.object, Region: s.input.region } : undefined,
     Operation: operation,
   };
+}
+
+/** Inline parameters as sent; NoiseReduction keeps the job's `SampleRate` spelling (spec/templates.md §2 → Impl). */
+function inlineParamsToXml(s: Job['spec']): XmlNode {
+  const xml = templateParamsToXml(s.params);
+  if (s.nrSampleRateElement !== 'SampleRate' || !('Samplerate' in xml)) return xml;
+  const { Samplerate, ...rest } = xml as Record<string, XmlValue>;
+  return { ...rest, SampleRate: Samplerate };
 }
 
 /**

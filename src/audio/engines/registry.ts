@@ -14,6 +14,7 @@ const LOADERS: Readonly<Record<string, () => Promise<SeparationEngine>>> = {
   'tcnmask+wiener': async () => tcnmask('tcnmask', 'wiener'),
   'tcnmask4+wiener': async () => tcnmask('tcnmask4', 'wiener'),
   'tcnmask4+masks': async () => tcnmask('tcnmask4', 'none'),
+  rnnoise: async () => new (await import('./rnnoise/engine.ts')).RnnoiseSeparator(),
 };
 
 async function tcnmask(profileId: string, postFilter?: 'wiener' | 'none'): Promise<SeparationEngine> {

@@ -127,9 +127,16 @@ export function buildJobSpec(raw: RawJobRequest, ctx: { bucket: string; region: 
     if (rawParams === undefined && tag === 'VoiceSeparate') {
       throw new ValidationError('Operation', 'needs TemplateId or Operation.VoiceSeparate with AudioMode');
     }
-    params = validateTemplateParams(tag, rawParams as never, { path: INLINE_ELEMENT[tag] });
+    // spec/jobs.md §1.1/§1.3 → Impl: a NoiseReduction job with neither TemplateId nor
+    // inline parameters (the ≤ 2024 form) runs with the defaults (noise-reduction.ts).
+    params = rawParams === undefined && tag === 'NoiseReduction'
+      ? { tag: 'NoiseReduction' }
+      : validateTemplateParams(tag, rawParams as never, { path: INLINE_ELEMENT[tag] });
     inline = rawParams !== undefined;
   }
+  // Echo the job's own sample-rate spelling (spec/templates.md §2 → Impl).
+  const nrRaw = !ctx.template && tag === 'NoiseReduction' ? op.inline.NoiseReduction : undefined;
+  const nrSampleRateElement = nrRaw?.SampleRate !== undefined && nrRaw.Samplerate === undefined ? 'SampleRate' as const : undefined;
   let input: JobSpec['input'];
   if (tag !== 'Tts') {
     const object = validateKey('Input.Object', raw.Input?.Object, tag !== 'SpeechRecognition' || !raw.Input?.Url);
@@ -162,6 +169,7 @@ export function buildJobSpec(raw: RawJobRequest, ctx: { bucket: string; region: 
     templateName: ctx.template?.name,
     params,
     inline,
+    ...(nrSampleRateElement ? { nrSampleRateElement } : {}),
     ttsConfig,
     output: validateOutput(tag, params, raw),
     userData: userData === '' ? undefined : userData,

@@ -35,6 +35,8 @@ export interface JobSpec {
   params: TemplateParams;
   /** True when the parameters came inline: they are echoed under Operation (spec/jobs.md §2). */
   inline: boolean;
+  /** NoiseReduction: the inline sample rate was spelled `SampleRate` (job page) and is echoed so (spec/templates.md §2). */
+  nrSampleRateElement?: 'SampleRate';
   /** Tts only: `TtsConfig` as sent. */
   ttsConfig?: { inputType: 'Text' | 'Url'; input: string };
   output: JobOutputSpec;

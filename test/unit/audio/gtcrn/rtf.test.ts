@@ -4,13 +4,12 @@ import { GtcrnSeparator } from '../../../../src/audio/engines/gtcrn/engine.ts';
 import { enhanceSpeech } from '../../../../src/audio/engines/gtcrn/enhance.ts';
 
 /**
- * Speed on 60 s of synthetic input (harmonic voice + noise). Target: RTF ≤ 0.1
- * on the project's 2-core machines (measured ≈ 0.08 idle); the assertion is
- * loose (0.5) so that a loaded test machine does not fail it, the figure is
- * reported as a diagnostic.
+ * 60 s of synthetic input (harmonic voice + noise) in one chunk. Speed is
+ * measured by `npm run bench -- engines`, not asserted here (a wall-clock
+ * bound fails on a loaded machine): the CPU-time RTF is only reported.
  */
 
-it('gtcrn real-time factor on 60 s', async (t) => {
+it('gtcrn processes 60 s in one chunk (CPU-time RTF reported)', async (t) => {
   const SR = 16000;
   const n = 60 * SR;
   const x = new Float32Array(n);
@@ -22,10 +21,11 @@ it('gtcrn real-time factor on 60 s', async (t) => {
   }
   await enhanceSpeech(x.subarray(0, SR)); // load + compile the wasm outside the measurement
   const engine = new GtcrnSeparator();
-  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const out = await engine.separateChunk({ channels: [x], sampleRate: SR }, 'two');
-  const rtf = (performance.now() - t0) / 1000 / 60;
-  t.diagnostic(`RTF ${rtf.toFixed(3)} (60 s in one chunk; the pipeline's 20 s chunks with 2 s overlap add ~11 %)`);
+  const cpu = process.cpuUsage(cpu0);
+  t.diagnostic(`CPU-time RTF ${((cpu.user + cpu.system) / 1e6 / 60).toFixed(3)} (60 s in one chunk; the pipeline's 20 s chunks with 2 s overlap add ~11 %)`);
   assert.equal(out.vocals![0]!.length, n);
-  assert.ok(rtf < 0.5, `RTF ${rtf.toFixed(3)}`);
+  assert.equal(out.background![0]!.length, n);
+  assert.ok(out.vocals![0]!.every(Number.isFinite) && out.background![0]!.every(Number.isFinite), 'non-finite samples');
 });
