@@ -35,8 +35,8 @@ export class AddressPolicy {
     }
   }
 
-  /** Undefined when `ip` may be reached, else why not. */
-  check(ip: string): string | undefined {
+  /** Undefined when `ip` may be reached, else why not. `purpose` names what is refused in the message. */
+  check(ip: string, purpose = 'callbacks'): string | undefined {
     let addr = ip.replace(/^\[|\]$/g, '');
     // IPv4-mapped IPv6 (::ffff:127.0.0.1) is judged as the IPv4 address.
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr);
@@ -51,7 +51,7 @@ export class AddressPolicy {
         b.addSubnet(a, p, t);
         return t === type && b.check(addr, type);
       }))?.[0];
-      return `${ip} is a ${kind ?? 'reserved'} address; callbacks to it are refused (allow it with SMART_AUDIO_CALLBACK_ALLOW)`;
+      return `${ip} is a ${kind ?? 'reserved'} address; ${purpose} to it are refused (allow it with SMART_AUDIO_CALLBACK_ALLOW)`;
     }
     return undefined;
   }
