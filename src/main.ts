@@ -17,6 +17,8 @@ import type { MetadataStore } from './store/store.ts';
 import { CallbackDeliverer } from './worker/callback-delivery.ts';
 import type { Pipeline } from './worker/pipeline.ts';
 import { noiseReductionPipeline } from './worker/pipelines/noise-reduction.ts';
+import { ttsPipeline } from './worker/pipelines/tts.ts';
+import { EspeakClient } from './audio/tts/espeak-client.ts';
 import { voiceSeparatePipeline } from './worker/pipelines/voice-separate.ts';
 import { WorkerPool } from './worker/pool.ts';
 
@@ -46,6 +48,13 @@ export function buildPipelines(config: Config): Map<string, Pipeline> {
       engine: config.noiseReductionEngine,
       maxInputBytes: config.noiseReductionMaxInputBytes,
       maxDurationSec: config.maxDurationSec,
+      timeoutMs: config.jobTimeoutSec * 1000,
+    }),
+    ttsPipeline({
+      client: new EspeakClient(),
+      policy: new AddressPolicy(config.callbackAllow),
+      domainSuffixes: config.domainSuffixes,
+      fetchTimeoutMs: config.ttsFetchTimeoutMs,
       timeoutMs: config.jobTimeoutSec * 1000,
     })];
   return new Map(list.map((p) => [p.tag, p]));

@@ -18,6 +18,7 @@ import { cancelJob, findJobs, insertJob, listJobs } from '../store/jobs.ts';
 import { requireSmartAudio } from './control-plane-guard.ts';
 import { intQuery, listQuery } from './paging.ts';
 import { resolveTemplate } from './templates.ts';
+import { checkTtsAtSubmit } from './tts-submit.ts';
 import { jobToXml } from './wire/job-wire.ts';
 import { readJobRequest } from './wire/job-request.ts';
 
@@ -67,6 +68,7 @@ export async function createMediaJobs(args: HandlerArgs): Promise<void> {
   const templateId = raw.Operation?.TemplateId;
   if (templateId) template = await resolveTemplate(args, bucket, templateId);
   const spec = buildJobSpec(raw, { bucket, region, template });
+  if (tag === 'Tts') await checkTtsAtSubmit(args, spec, bucket);
 
   // What the store can tell now is refused now (issue #4 "Bad input").
   if (spec.input) {

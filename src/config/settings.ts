@@ -52,6 +52,7 @@ export interface ConfigValues {
   speechEngine: string;
   noiseReductionEngine: string;
   noiseReductionMaxInputBytes: number;
+  ttsFetchTimeoutMs: number;
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -91,4 +92,5 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'speechEngine', env: 'SMART_AUDIO_SPEECH_ENGINE', flag: 'speech-engine', type: 'string', default: 'gtcrn', doc: 'Engine for speech: voice = the enhanced speech, background = the rest.' },
   { name: 'noiseReductionEngine', env: 'SMART_AUDIO_NOISE_REDUCTION_ENGINE', flag: 'noise-reduction-engine', type: 'string', default: 'gtcrn', doc: 'Engine of NoiseReduction jobs: gtcrn (better, 16 kHz speech band) or rnnoise (about 4 times less CPU, full band at 48 kHz).' },
   { name: 'noiseReductionMaxInputBytes', env: 'SMART_AUDIO_NOISE_REDUCTION_MAX_INPUT_BYTES', flag: 'noise-reduction-max-input-bytes', type: 'int', default: 10 * 1024 * 1024, doc: 'Largest NoiseReduction input (spec/limits.md: 10 MB); larger inputs are refused with InvalidArgument.' },
+  { name: 'ttsFetchTimeoutMs', env: 'SMART_AUDIO_TTS_FETCH_TIMEOUT_MS', flag: 'tts-fetch-timeout-ms', type: 'int', default: 30000, doc: 'Timeout of downloading the text of a Tts job given as an http(s) URL (addresses as for callbacks: --callback-allow).' },
 ];

@@ -17,7 +17,7 @@ export const TTS_OBJECT_MAX_BYTES = 10 * 1024 * 1024;
 /** Why a text is refused; `code` is the wire code (spec/errors.md §4, §6). */
 export class TtsTextError extends Error {
   constructor(
-    readonly code: 'InvalidArgument' | 'ResourceNotSupported',
+    readonly code: 'InvalidArgument' | 'ResourceNotSupported' | 'ResourceNotFound' | 'ResourceAccessDenied' | 'ResourceDownloadFailed',
     message: string,
   ) {
     super(message);

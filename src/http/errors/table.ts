@@ -78,6 +78,8 @@ export const ERRORS = {
   MediaBucketAlreadyBinded: row(403, 'MediaBucketAlreadyBinded', 'Smart Audio is already enabled on this bucket.'),
   ResourceNotFound: row(400, 'ResourceNotFound', 'The specified input resource does not exist.'),
   ResourceNotSupported: row(400, 'ResourceNotSupported', 'The input file is corrupt or not supported.'),
+  ResourceAccessDenied: row(400, 'ResourceAccessDenied', 'No permission on the specified resource.'),
+  ResourceDownloadFailed: row(400, 'ResourceDownloadFailed', 'Downloading the input failed.'),
   QueueSaturated: row(403, 'QueueSaturated', 'The queue is full.'),
   QueuePaused: row(403, 'QueuePaused', 'The queue is paused.'),
 
