@@ -4,7 +4,10 @@ import { TtsTextError } from '../domain/jobs/tts-text.ts';
 import type { JobSpec } from '../domain/jobs/types.ts';
 import type { HandlerArgs } from '../http/context.ts';
 import { apiError } from '../http/errors/api-error.ts';
+import { authorize } from '../http/auth/principals.ts';
+import { cosResource } from '../iam/resources.ts';
 import { AddressPolicy } from '../net/address-policy.ts';
+import { findBucket } from '../store/buckets.ts';
 import { loadTtsText } from '../worker/tts-input.ts';
 
 /**
@@ -19,6 +22,12 @@ export async function checkTtsAtSubmit(args: HandlerArgs, spec: JobSpec, bucket:
   if (spec.params.tag !== 'Tts' || !spec.ttsConfig) return;
   try {
     const source = resolveTtsSource(spec.ttsConfig, { bucket, domainSuffixes: args.deps.config.domainSuffixes });
+    // A text object in another bucket is read with the submitter's rights: a sub-account needs
+    // cos:GetObject on it (the job's own bucket is read as VoiceSeparate/NoiseReduction inputs are).
+    if (source.kind === 'object' && source.bucket !== bucket && args.ctx.principal.kind !== 'root') {
+      const other = await findBucket(args.deps.store, source.bucket);
+      if (other && other.appid === args.ctx.principal.appid) authorize(args.ctx.principal, 'cos:GetObject', [cosResource(other.region, other.appid, source.bucket, source.key)]);
+    }
     await loadTtsText(source, {
       storage: args.deps.storage,
       store: args.deps.store,

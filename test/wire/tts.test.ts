@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { probeBuffer } from '../helpers/media.ts';
@@ -258,6 +262,30 @@ describe('Tts jobs', () => {
     assert.equal(j.Operation.TtsConfig.InputType, 'Text');
     assert.deepEqual(j.Operation.MediaResult.OutputFile.ObjectName, [`t31/${jobId}.mp3`]);
     assert.equal(j.Operation.MediaInfo.Stream.Audio.SampleRate, '16000');
+  });
+
+  test('33. a sub-account needs cos:GetObject to speak a text object of another bucket (403 AccessDenied without it)', async () => {
+    const Other = `tts-other-${APPID}`;
+    assert.equal((await call(cos, 'putBucket', { Bucket: Other, Region })).err, null);
+    assert.equal((await call(cos, 'putObject', { Bucket: Other, Region, Key: 'secret.txt', Body: Buffer.from('the secret text') })).err, null);
+    const policy = join(server.dataDir, 'tts-sub.json');
+    writeFileSync(policy, JSON.stringify({ version: '2.0', statement: [
+      { effect: 'allow', action: ['cos:*', 'ci:*'], resource: [`qcs::cos::uid/${APPID}:${Bucket}/*`, `qcs::ci::uid/${APPID}:bucket/${Bucket}/*`] },
+      { effect: 'allow', action: ['cam:PassRole'], resource: [`qcs::cam::uid/${APPID}:roleName/CI_QCSRole`] },
+    ] }));
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'smart-audio.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'keys', 'create', '--policy', policy, '--name', 'tts-sub', '--data-dir', server.dataDir], { env: { ...process.env, SMART_AUDIO_SECRET_ID: '', SMART_AUDIO_SECRET_KEY: '' } });
+    const id = /SecretId=(\S+)/.exec(stdout)?.[1];
+    const key = /SecretKey=(\S+)/.exec(stdout)?.[1];
+    assert.ok(id && key, stdout);
+    const sub = cosClient(server.port, 'ip', id, key);
+    const denied = await submit(sub, { Tag: 'Tts', Operation: { TtsConfig: { InputType: 'Url', Input: `http://${Other}.cos.${Region}.myqcloud.com/secret.txt` }, Output: output('t33/x.pcm') } });
+    assert.equal(denied.err?.statusCode, 403, JSON.stringify(denied.err?.error ?? denied.data));
+    assert.equal(denied.err?.code, 'AccessDenied');
+    assert.match(denied.err?.error?.Message ?? '', /cos:GetObject/);
+    const own = await submit(sub, { Tag: 'Tts', Operation: { TtsConfig: { InputType: 'Url', Input: `http://${Bucket}.cos.${Region}.myqcloud.com/text/poem.txt` }, Output: output('t33/own.pcm') } });
+    assert.equal(own.err, null, JSON.stringify(own.err?.error));
+    assert.equal((await waitJob(cos, own.data.Response.JobsDetail.JobId)).State, 'Success');
   });
 
   test('32. SpeechRecognition: refused on /jobs and /asr_jobs (no engine installed), its templates still stored', async () => {
