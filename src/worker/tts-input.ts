@@ -57,15 +57,25 @@ async function readObjectText(source: { bucket: string; key: string }, ctx: TtsI
   return decodeTextObject(await readAll(opened.body, TTS_OBJECT_MAX_BYTES), what);
 }
 
+/** A URL as shown in messages and logs: without its query (it may carry a signature or a token). */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`.slice(0, 200);
+  } catch {
+    return url.replace(/[?#].*$/, '').slice(0, 200);
+  }
+}
+
 async function fetchText(url: string, ctx: TtsInputContext): Promise<string> {
   try {
     const r = await fetchGuarded(url, { policy: ctx.policy, maxBytes: TTS_OBJECT_MAX_BYTES, timeoutMs: ctx.fetchTimeoutMs, signal: ctx.signal });
-    return decodeTextObject(r.body, `The text at ${url.slice(0, 200)}`);
+    return decodeTextObject(r.body, `The text at ${shownUrl(url)}`);
   } catch (err) {
     if (!(err instanceof FetchFailure)) throw err;
     if (err.kind === 'aborted') throw err;
     const code = err.kind === 'bad-url' || err.kind === 'refused' || err.kind === 'too-large' ? 'InvalidArgument' : 'ResourceDownloadFailed';
-    throw new TtsTextError(code, `${INPUT}: downloading ${url.slice(0, 200)} failed: ${err.message}`);
+    throw new TtsTextError(code, `${INPUT}: downloading ${shownUrl(url)} failed: ${err.message}`);
   }
 }
 
@@ -83,5 +93,5 @@ export async function loadTtsText(source: TtsTextSource, ctx: TtsInputContext): 
     }
     return undefined;
   }
-  return checkTtsText(await fetchText(source.url, ctx), ttsMaxChars('Url', ctx.mode), `The text at ${source.url.slice(0, 200)}`, limitName);
+  return checkTtsText(await fetchText(source.url, ctx), ttsMaxChars('Url', ctx.mode), `The text at ${shownUrl(source.url)}`, limitName);
 }

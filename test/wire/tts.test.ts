@@ -195,12 +195,13 @@ describe('Tts jobs', () => {
     const r = await runOk(cos, { Tag: 'Tts', Operation: { TtsConfig: { InputType: 'Url', Input: `${textBase}/moved` }, Output: output('t5/fetched.pcm') } });
     const bare = await download(cos, 't4/bare.pcm');
     assert.ok(Math.abs(r.bytes.length - bare.length) < bare.length * 0.005, `the fetched text is the same poem: ${r.bytes.length} vs ${bare.length} bytes`);
-    const missing = await submit(cos, { Tag: 'Tts', Operation: { TtsConfig: { InputType: 'Url', Input: `${textBase}/gone.txt` }, Output: output('t5/gone.pcm') } });
+    const missing = await submit(cos, { Tag: 'Tts', Operation: { TtsConfig: { InputType: 'Url', Input: `${textBase}/gone.txt?q-signature=s3cr3t` }, Output: output('t5/gone.pcm') } });
     assert.equal(missing.err, null);
     const d = await waitJob(cos, missing.data.Response.JobsDetail.JobId);
     assert.equal(d.State, 'Failed');
     assert.equal(d.Code, 'ResourceDownloadFailed');
     assert.match(d.Message, /404/);
+    assert.doesNotMatch(d.Message, /s3cr3t/, 'the query of a URL (it may carry a signature) is not repeated in messages');
   });
 
   const bad: Array<[number, string, Record<string, unknown>, string, RegExp]> = [
