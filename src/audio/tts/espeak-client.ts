@@ -62,10 +62,13 @@ export class EspeakClient {
     return this.enqueue(() => this.run({ type: 'variants' }, {})) as Promise<string[]>;
   }
 
-  /** Terminates the thread (pending requests reject). */
+  /** Terminates the thread; a request in progress rejects (kind `aborted`). */
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
+    const c = this.current;
+    this.current = undefined;
+    c?.reject(new AudioError('aborted', 'the eSpeak thread was closed'));
     if (w) await w.terminate();
   }
 

@@ -128,4 +128,13 @@ describe('synthesizeSpeech (eSpeak NG)', () => {
     const r = await speak({});
     assert.ok(r.seconds > 2);
   });
+
+  test('9. closing the client rejects a synthesis in progress instead of leaving it pending', { timeout: 30_000 }, async () => {
+    const other = new EspeakClient();
+    const p = synthesizeSpeech(other, { text: `${EN} `.repeat(40), voiceType: 'alice', speed: 50, volume: 0, codec: 'pcm' }, join(dir, 'closed.pcm'));
+    const rejected = assert.rejects(p, (err: { kind?: string }) => err.kind === 'aborted');
+    await new Promise((r) => setTimeout(r, 100));
+    await other.close();
+    await rejected;
+  });
 });
