@@ -53,13 +53,13 @@ export function httpOps(opts: { metrics: Metrics | undefined; readiness: Readine
  * else worked out again for requests refused before routing (a bad
  * signature still counts as the GetObject it tried to be). Never a path.
  */
-function apiName(ctx: RequestContext | null | undefined, method: string): string {
+export function apiName(ctx: RequestContext | null | undefined, method: string): string {
   if (!ctx) return 'Unknown';
   if (ctx.api) return ctx.api;
-  if (!ctx.address || !ctx.target) return 'Unknown';
+  if (!ctx.address || !ctx.target) return (ctx.api = 'Unknown');
   try {
-    return matchRoute(ctx, method).route.name;
+    return (ctx.api = matchRoute(ctx, method).route.name);
   } catch {
-    return 'Unknown';
+    return (ctx.api = 'Unknown');
   }
 }

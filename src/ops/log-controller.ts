@@ -1,4 +1,5 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { apiName } from './http-ops.ts';
 
 /**
  * Per-request log lines (issue #8 §4): JSON from pino, keyed by `requestId`
@@ -15,7 +16,7 @@ export class RequestLogController extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
     if (this.isLogDisabled(request)) return;
-    const api = request.sa?.api;
+    const api = apiName(request.sa, request.method);
     if (error) reply.log.error({ api, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
     else reply.log.info({ api, res: reply, responseTime: reply.elapsedTime }, 'request completed');
     void metadata;
