@@ -189,9 +189,9 @@ export async function startServer(config: Config, print: (line: string) => void 
         await Promise.all([app.close(), pool?.stop(config.shutdownTimeoutMs)]);
         clearTimeout(force);
         await deliverer.stop();
+        await ops.close(); // before the store: a late scrape must not query a closed store
         await deps.storage.close();
         await deps.store.close();
-        await ops.close();
       })()),
   };
 }
@@ -209,9 +209,9 @@ export async function startWorker(config: Config): Promise<{ pool: WorkerPool | 
       ops.readiness.startDraining();
       await pool?.stop(config.shutdownTimeoutMs);
       await deliverer.stop();
+      await ops.close();
       await deps.storage.close();
       await deps.store.close();
-      await ops.close();
     },
   };
 }

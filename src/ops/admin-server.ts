@@ -8,8 +8,8 @@ import { healthz, readyz, type HealthAnswer } from './health-response.ts';
  * The admin listener (`--metrics-port`, `--metrics-host`, issue #8 §4):
  * `GET /metrics` (Prometheus text format), `/healthz`, `/readyz`. It is a
  * separate port so metrics are not served to API clients, and it stays up
- * while the process drains (so /readyz can be seen answering 503) until the
- * very end of shutdown.
+ * while the process drains (so /readyz can be seen answering 503) until jobs
+ * and callbacks have stopped, just before the store closes.
  */
 export interface AdminServer {
   port: number;
