@@ -108,6 +108,8 @@ interface ConfigResult {
   processes: number;
   requestsPerSec: number;
   ratioToSingle: number;
+  /** Requests per CPU-second of the server processes: less sensitive than req/s to other work on the machine. */
+  requestsPerServerCpuSecond: number;
   latencyMs: LoadSummary['latencyMs'];
   non2xx: number;
   errors: number;
@@ -139,6 +141,7 @@ async function workload(ctx: SuiteContext, configs: Config[], method: 'HEAD' | '
       processes: c.processes,
       requestsPerSec: ok / seconds,
       ratioToSingle: NaN,
+      requestsPerServerCpuSecond: ok / seconds / avg((x) => x.serverCores),
       latencyMs: summary.latencyMs,
       non2xx: summary.non2xx,
       errors: summary.errors,
@@ -167,15 +170,16 @@ export const multiProcess: Suite = {
     }
     const rows = Object.entries(byWorkload).flatMap(([w, rs]) =>
       rs.map((r) => [
-        w, r.config, r.processes, fmt.int(r.requestsPerSec), `${fmt.fixed(r.ratioToSingle)}x`, fmt.fixed(r.latencyMs.p50), fmt.fixed(r.latencyMs.p99),
+        w, r.config, r.processes, fmt.int(r.requestsPerSec), `${fmt.fixed(r.ratioToSingle)}x`, fmt.int(r.requestsPerServerCpuSecond), fmt.fixed(r.latencyMs.p50), fmt.fixed(r.latencyMs.p99),
         fmt.fixed(r.cores.servers), fmt.fixed(r.cores.loadGenerator), fmt.fixed(r.cores.other), r.non2xx + r.errors,
       ]),
     );
     const markdown = [
-      table(['workload', 'config', 'processes', 'req/s', 'vs single', 'p50 ms', 'p99 ms', 'server cores', 'load-gen cores', 'other cores', 'non-2xx+errors'], rows),
+      table(['workload', 'config', 'processes', 'req/s', 'vs single', 'req per server CPU-s', 'p50 ms', 'p99 ms', 'server cores', 'load-gen cores', 'other cores', 'non-2xx+errors'], rows),
       '',
       `Loopback, ${st.connections} keep-alive connections (split evenly over the ports of two-ports), ${st.rounds}×${st.roundSeconds} s per configuration in interleaved rounds after ${st.warmupSeconds} s warm-up; no job worker in the API processes; one SQLite data directory shared by all.`,
       'Cores = CPU time / wall time over the measured rounds: servers (all processes of the configuration), the load generator (autocannon, this process), and the rest of the machine.',
+      'When the machine is saturated (server + load-gen + other ≈ CPU count), req/s measures the share of CPU the servers got, not how they scale; req per server CPU-s shows what each configuration costs per request.',
     ].join('\n');
     return { json: { settings: st, results: byWorkload }, markdown };
   },
