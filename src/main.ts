@@ -150,6 +150,8 @@ function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, wi
       },
     });
     pool.start();
+    const running = pool;
+    metrics?.trackWorkerSlots(config.workerConcurrency, () => running.activeJobs.length);
   }
   return { pool, deliverer };
 }

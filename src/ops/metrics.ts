@@ -90,6 +90,19 @@ export class Metrics {
     });
   }
 
+  /** The job slots of this process's worker pool (busy read at scrape time). */
+  trackWorkerSlots(slots: number, busy: () => number): void {
+    new Gauge({ name: 'smart_audio_worker_slots', help: 'Job slots of this process (--worker-concurrency).', registers: [this.registry] }).set(slots);
+    new Gauge({
+      name: 'smart_audio_worker_busy_slots',
+      help: 'Job slots of this process running a job now.',
+      registers: [this.registry],
+      collect() {
+        this.set(busy());
+      },
+    });
+  }
+
   observeRequest(api: string, status: number, seconds: number): void {
     this.httpRequests.inc({ api, status: String(status) });
     this.httpDuration.observe({ api }, seconds);

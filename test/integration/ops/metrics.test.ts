@@ -88,6 +88,7 @@ describe('metrics', { timeout: 180_000 }, () => {
     let m = (await scrape(adminPort)).samples;
     assert.equal(sample(m, 'smart_audio_jobs', { tag: 'VoiceSeparate', state: 'Submitted' }), 1);
     assert.equal(sample(m, 'smart_audio_queue_depth'), 1);
+    assert.equal(sample(m, 'smart_audio_worker_slots'), undefined, 'this API server runs no worker');
     assert.ok(sample(m, 'smart_audio_queue_oldest_wait_seconds')! >= 0);
     assert.equal(sample(m, 'smart_audio_http_requests_total', { api: 'CreateMediaJobs', status: '200' }), 1);
 
@@ -116,6 +117,8 @@ describe('metrics', { timeout: 180_000 }, () => {
     } while (Date.now() < cbEnd);
     assert.equal(sample(m, 'smart_audio_callback_failures_total', { final: 'true' }), 1, 'the refused notification is given up after 1 attempt');
     assert.equal(sample(m, 'smart_audio_jobs_finished_total', { tag: 'VoiceSeparate', state: 'Success' }), 1);
+    assert.equal(sample(m, 'smart_audio_worker_slots'), 1);
+    assert.equal(sample(m, 'smart_audio_worker_busy_slots'), 0);
     assert.equal(sample(m, 'smart_audio_job_duration_seconds_count', { tag: 'VoiceSeparate', state: 'Success' }), 1);
     const seconds = sample(m, 'smart_audio_job_duration_seconds_sum', { tag: 'VoiceSeparate', state: 'Success' })!;
     assert.ok(seconds > 0 && seconds < 120, `job duration ${seconds} s`);
