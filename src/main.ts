@@ -21,6 +21,8 @@ import { ttsPipeline } from './worker/pipelines/tts.ts';
 import { EspeakClient } from './audio/tts/espeak-client.ts';
 import { voiceSeparatePipeline } from './worker/pipelines/voice-separate.ts';
 import { WorkerPool } from './worker/pool.ts';
+import type { Metrics } from './ops/metrics.ts';
+import { startOps } from './ops/ops.ts';
 
 /** Where the embedded defaults keep their files under `--data-dir`. */
 export const dataPaths = (dataDir: string) => ({
@@ -125,10 +127,12 @@ export interface RunningServer {
   url: string;
   port: number;
   pool: WorkerPool | undefined;
+  /** Port of the admin listener (/metrics, /healthz, /readyz) when --metrics-port is set. */
+  adminPort?: number | undefined;
   close(): Promise<void>;
 }
 
-function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, withWorker: boolean): { pool: WorkerPool | undefined; deliverer: CallbackDeliverer } {
+function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, withWorker: boolean, metrics?: Metrics): { pool: WorkerPool | undefined; deliverer: CallbackDeliverer } {
   const { config } = deps;
   const deliverer = new CallbackDeliverer({
     store: deps.store,
@@ -137,6 +141,7 @@ function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, wi
     timeoutMs: config.callbackTimeoutMs,
     tdmqDir: dataPaths(config.dataDir).tdmq,
     log,
+    onOutcome: (outcome) => metrics?.observeCallback(outcome),
   });
   deliverer.start();
   let pool: WorkerPool | undefined;
@@ -148,9 +153,14 @@ function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, wi
       pipelines: deps.pipelines,
       log,
       workRoot: dataPaths(config.dataDir).work,
-      onJobFinished: () => deliverer.poke(),
+      onJobFinished: (job) => {
+        deliverer.poke();
+        metrics?.observeJobFinished(job);
+      },
     });
     pool.start();
+    const running = pool;
+    metrics?.trackWorkerSlots(config.workerConcurrency, () => running.activeJobs.length);
   }
   return { pool, deliverer };
 }
@@ -164,8 +174,10 @@ function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, wi
 export async function startServer(config: Config, print: (line: string) => void = console.log, withWorker = true): Promise<RunningServer> {
   const deps = openDeps(config);
   await ensureRootCredential(deps.store, config, print);
+  const ops = await startOps(config, deps.store, deps.storage);
+  deps.ops = ops.http;
   const app = buildApp(deps);
-  const { pool, deliverer } = startBackground(deps, app.log as unknown as pino.Logger, withWorker);
+  const { pool, deliverer } = startBackground(deps, app.log as unknown as pino.Logger, withWorker, ops.metrics);
   deps.onJobSubmitted = () => pool?.wake();
   deps.onQueueUpdated = () => pool?.wake();
   await app.listen({ host: config.host, port: config.port });
@@ -176,11 +188,19 @@ export async function startServer(config: Config, print: (line: string) => void 
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     port,
     pool,
+    adminPort: ops.adminPort,
     close: () =>
       (closing ??= (async () => {
-        await app.close();
-        await pool?.stop(config.shutdownTimeoutMs);
+        // Drain (issue #8 §4): /readyz answers 503 first; after --drain-delay-ms
+        // the listener closes while in-flight requests finish and running jobs
+        // get --shutdown-timeout-ms to end before they go back to the queue.
+        ops.readiness.startDraining();
+        if (config.drainDelayMs > 0) await new Promise((r) => setTimeout(r, config.drainDelayMs));
+        const force = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs);
+        await Promise.all([app.close(), pool?.stop(config.shutdownTimeoutMs)]);
+        clearTimeout(force);
         await deliverer.stop();
+        await ops.close(); // before the store: a late scrape must not query a closed store
         await deps.storage.close();
         await deps.store.close();
       })()),
@@ -188,15 +208,19 @@ export async function startServer(config: Config, print: (line: string) => void 
 }
 
 /** `smart-audio worker`: the job worker alone, against the same data directory (issue #4 §6). */
-export async function startWorker(config: Config): Promise<{ pool: WorkerPool | undefined; close(): Promise<void> }> {
+export async function startWorker(config: Config): Promise<{ pool: WorkerPool | undefined; adminPort: number | undefined; close(): Promise<void> }> {
   const deps = openDeps(config);
   const log = pino({ level: config.logLevel === 'silent' ? 'silent' : config.logLevel });
-  const { pool, deliverer } = startBackground(deps, log, true);
+  const ops = await startOps(config, deps.store, deps.storage);
+  const { pool, deliverer } = startBackground(deps, log, true, ops.metrics);
   return {
     pool,
+    adminPort: ops.adminPort,
     close: async () => {
+      ops.readiness.startDraining();
       await pool?.stop(config.shutdownTimeoutMs);
       await deliverer.stop();
+      await ops.close();
       await deps.storage.close();
       await deps.store.close();
     },

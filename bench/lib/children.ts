@@ -30,6 +30,8 @@ export interface SpawnServerOptions {
   /** Write a V8 CPU profile of the child to this directory (node --cpu-prof). */
   cpuProfDir?: string;
   readyTimeoutMs?: number;
+  /** Another entry script speaking the same ready message (default: server-process.ts). */
+  entry?: string;
 }
 
 /** The parent's environment without SMART_AUDIO_* settings, so only what a suite passes configures the server. */
@@ -56,7 +58,7 @@ export async function spawnServer(opts: SpawnServerOptions): Promise<ServerChild
     mkdirSync(dir, { recursive: true });
     nodeArgs.unshift('--cpu-prof', '--cpu-prof-dir', dir);
   }
-  const child = spawn(process.execPath, [...nodeArgs, ENTRY, ...opts.args], {
+  const child = spawn(process.execPath, [...nodeArgs, opts.entry ?? ENTRY, ...opts.args], {
     cwd: REPO_DIR,
     env: { ...inheritedEnv(), ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -9,6 +9,7 @@ import { startServer, startWorker } from '../main.ts';
 export async function runServe(config: Config): Promise<number> {
   const server = await startServer(config, (line) => process.stdout.write(line + '\n'));
   process.stdout.write(`smart-audio listening on ${server.url} (data: ${config.dataDir}, worker slots: ${server.pool ? config.workerConcurrency : 0})\n`);
+  if (server.adminPort) process.stdout.write(`smart-audio admin (/metrics, /healthz, /readyz) on http://${config.metricsHost}:${server.adminPort}\n`);
   return untilSignal(config, () => server.close());
 }
 
@@ -16,6 +17,7 @@ export async function runServe(config: Config): Promise<number> {
 export async function runWorker(config: Config): Promise<number> {
   const worker = await startWorker(config);
   process.stdout.write(`smart-audio worker ${worker.pool?.workerId ?? ''} running ${config.workerConcurrency} slot(s) on ${config.dataDir}\n`);
+  if (worker.adminPort) process.stdout.write(`smart-audio admin (/metrics, /healthz, /readyz) on http://${config.metricsHost}:${worker.adminPort}\n`);
   return untilSignal(config, () => worker.close());
 }
 
@@ -29,7 +31,7 @@ function untilSignal(config: Config, close: () => Promise<void>): Promise<number
       const timer = setTimeout(() => {
         process.stderr.write('smart-audio: drain timed out, exiting\n');
         resolveExit(1);
-      }, config.shutdownTimeoutMs + 10_000);
+      }, config.drainDelayMs + config.shutdownTimeoutMs + 10_000);
       timer.unref();
       close().then(
         () => {

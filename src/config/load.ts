@@ -72,6 +72,9 @@ export function loadConfig(flags: Record<string, string | boolean | undefined> =
   if (!['gtcrn', 'rnnoise'].includes(c.noiseReductionEngine)) problems.push(`SMART_AUDIO_NOISE_REDUCTION_ENGINE: gtcrn or rnnoise, got "${c.noiseReductionEngine}"`);
   if (c.noiseReductionMaxInputBytes < 1) problems.push(`--noise-reduction-max-input-bytes: at least 1, got ${c.noiseReductionMaxInputBytes}`);
   if (c.ttsFetchTimeoutMs < 1) problems.push(`--tts-fetch-timeout-ms: at least 1, got ${c.ttsFetchTimeoutMs}`);
+  if (c.metricsPort < 0 || c.metricsPort > 65535) problems.push(`--metrics-port: ${c.metricsPort} is not a TCP port`);
+  if (c.metricsPort > 0 && c.metricsPort === c.port) problems.push(`--metrics-port: ${c.metricsPort} is the API port; the admin listener needs its own`);
+  if (c.drainDelayMs < 0) problems.push(`--drain-delay-ms: at least 0, got ${c.drainDelayMs}`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(c);
 }

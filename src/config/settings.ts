@@ -53,6 +53,9 @@ export interface ConfigValues {
   noiseReductionEngine: string;
   noiseReductionMaxInputBytes: number;
   ttsFetchTimeoutMs: number;
+  metricsPort: number;
+  metricsHost: string;
+  drainDelayMs: number;
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -93,4 +96,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'noiseReductionEngine', env: 'SMART_AUDIO_NOISE_REDUCTION_ENGINE', flag: 'noise-reduction-engine', type: 'string', default: 'gtcrn', doc: 'Engine of NoiseReduction jobs: gtcrn (better, 16 kHz speech band) or rnnoise (about 4 times less CPU, full band at 48 kHz).' },
   { name: 'noiseReductionMaxInputBytes', env: 'SMART_AUDIO_NOISE_REDUCTION_MAX_INPUT_BYTES', flag: 'noise-reduction-max-input-bytes', type: 'int', default: 10 * 1024 * 1024, doc: 'Largest NoiseReduction input (spec/limits.md: 10 MB); larger inputs are refused with InvalidArgument.' },
   { name: 'ttsFetchTimeoutMs', env: 'SMART_AUDIO_TTS_FETCH_TIMEOUT_MS', flag: 'tts-fetch-timeout-ms', type: 'int', default: 30000, doc: 'Timeout of downloading the text of a Tts job given as an http(s) URL (addresses as for callbacks: --callback-allow).' },
+  { name: 'metricsPort', env: 'SMART_AUDIO_METRICS_PORT', flag: 'metrics-port', type: 'int', default: 0, doc: 'Admin listener for Prometheus /metrics, /healthz and /readyz (0 = off). Kept off the API port so metrics are not public.' },
+  { name: 'metricsHost', env: 'SMART_AUDIO_METRICS_HOST', flag: 'metrics-host', type: 'string', default: '127.0.0.1', doc: 'Address of the admin listener (--metrics-port).' },
+  { name: 'drainDelayMs', env: 'SMART_AUDIO_DRAIN_DELAY_MS', flag: 'drain-delay-ms', type: 'int', default: 0, doc: 'On SIGTERM, how long /readyz answers 503 while requests are still accepted, before the listener closes (time for a load balancer to take this server out).' },
 ];

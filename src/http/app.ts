@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { newRequestId } from '../domain/ids.ts';
+import { RequestLogController } from '../ops/log-controller.ts';
 import { httpDate } from '../domain/time.ts';
 import { resolveAddress } from './addressing.ts';
 import { checkBucketAccount, authorize } from './auth/principals.ts';
@@ -49,6 +50,8 @@ export function buildApp(deps: AppDeps) {
             },
           },
     genReqId: () => newRequestId(),
+    // Log lines carry the id clients see in x-cos-request-id / x-ci-request-id.
+    logController: new RequestLogController(),
     // The router refuses some targets (bad percent-encoding) before any hook
     // runs; answer those in the documented XML shape too.
     frameworkErrors: (err, req, reply) => {
@@ -104,6 +107,8 @@ export function buildApp(deps: AppDeps) {
     ctx.target = target;
     // RFC 9112 §3.2.2: with an absolute-form target, its authority is the host.
     if (target.absoluteHost && !forwarded) ctx.host = target.absoluteHost;
+    const health = deps.ops?.healthEndpoint(req.method, ctx.host, target);
+    if (health) return deps.ops!.answerHealth(health, req, reply);
     ctx.address = resolveAddress(ctx.host, target.decodedPath, config);
 
     const located = locateSignature(req.headers, target.query);
@@ -134,12 +139,18 @@ export function buildApp(deps: AppDeps) {
     const a = ctx.address;
     if (a.kind === 'cos-bucket' || a.kind === 'ci-bucket') checkBucketAccount(ctx.principal, a.bucket);
     const { route, params } = matchRoute(ctx, req.method);
+    ctx.api = route.name;
     if (!route.authorizeInHandler) authorize(ctx.principal, route.action, (route.resources ?? defaultResources)(ctx, params));
     await route.handler({ req, reply, deps, ctx, params });
     return reply;
   };
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'], url: '/', handler: handle, exposeHeadRoute: false });
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'], url: '/*', handler: handle, exposeHeadRoute: false });
+
+  if (deps.ops) {
+    const ops = deps.ops;
+    app.addHook('onResponse', async (req, reply) => ops.recordResponse(req, reply));
+  }
 
   app.setNotFoundHandler(async (req, reply) => {
     if (!req.sa) throw new ApiError('InvalidUrl');

@@ -7,6 +7,7 @@ import type { MetadataStore } from '../store/store.ts';
 import type { Address } from './addressing.ts';
 import type { PrincipalResolver, Principal } from './auth/principals.ts';
 import type { RequestTarget } from './request-target.ts';
+import type { HttpOps } from '../ops/http-ops.ts';
 
 /** What every handler can reach. Built once in `main.ts`; no globals. */
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   jobTags: readonly string[];
   /** Throws ValidationError when a callback URL may not be used (literal private addresses, bad scheme). */
   checkCallbackUrl: (url: string) => void;
+  /** Health endpoints on the API port and request metrics (issue #8 §4); absent in bare test apps. */
+  ops?: HttpOps;
 }
 
 /** Per-request facts established by the onRequest pipeline, before routing. */
@@ -39,6 +42,8 @@ export interface RequestContext {
   address: Address | undefined;
   target: RequestTarget | undefined;
   principal: Principal | undefined;
+  /** Operation name of the matched route (`routes.ts`), for metrics and logs. */
+  api?: string;
 }
 
 export interface HandlerArgs {

@@ -28,6 +28,8 @@ export interface DeliveryOptions {
   timeoutMs: number;
   tdmqDir: string;
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  /** Told of every delivery attempt's outcome (metrics). */
+  onOutcome?: (outcome: 'delivered' | 'failed' | 'given-up') => void;
   /** For tests: shorter backoff. */
   backoffMs?: readonly number[];
 }
@@ -101,12 +103,14 @@ export class CallbackDeliverer {
         const attempts = Number(cb.attempts) + 1;
         if (error === undefined) {
           this.deliveredCount++;
+          this.o.onOutcome?.('delivered');
           await this.o.store.db.updateTable('callbacks').set({ state: 'delivered', attempts, delivered_at: Date.now(), last_error: null }).where('id', '=', cb.id).execute();
           return;
         }
         const backoff = this.o.backoffMs ?? BACKOFF_MS;
         const giveUp = attempts >= this.o.maxAttempts;
         if (giveUp) this.failedCount++;
+        this.o.onOutcome?.(giveUp ? 'given-up' : 'failed');
         this.o.log.warn({ jobId: cb.job_id, attempts, error, giveUp }, 'callback delivery failed');
         await this.o.store.db
           .updateTable('callbacks')

@@ -61,6 +61,9 @@ export class EngineClient {
   async run(request: EngineRequest, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<SeparateFileResult> {
     if (!this.child || !this.ready) await this.spawn();
     else await this.ready;
+    // An abort while the engine process was starting fired no listener yet:
+    // without this check a drain (SIGTERM) would wait for the whole job.
+    if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
     const child = this.child!;
     const id = randomUUID();
     return new Promise<SeparateFileResult>((resolve, reject) => {

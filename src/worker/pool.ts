@@ -147,6 +147,7 @@ export class WorkerPool {
     }, Math.max(200, Math.floor(config.leaseMs / 3)));
     const timeout = setTimeout(() => ac.abort(new JobFailure('InternalError', `The job ran longer than ${config.jobTimeoutSec} s and was stopped.`)), config.jobTimeoutSec * 1000);
     const started = Date.now();
+    log.info({ jobId: job.id, tag: job.tag, attempt: job.attempts, workerId: this.workerId }, 'job started');
     let outcome: { state: 'Success' | 'Failed'; code: string; message: string; result?: Job['result'] } | 'release' | 'lost';
     try {
       if (!pipeline) throw new JobFailure('InvalidArgument', `No pipeline is installed for ${job.tag} jobs.`);
