@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { validateTemplateRequest } from '../../src/domain/templates/index.ts';
+import { songMp3 } from '../helpers/media.ts';
+import { APPID, REGION, ROOT_ID, ROOT_KEY, startTestServer, type TestServer } from '../helpers/server.ts';
+import { createSubKey, haveChromium, launch, shot, signIn, SKIP_REASON } from './helpers.ts';
+
+/**
+ * The web console end to end (issue #9 "Tests"): Debian's Chromium drives
+ * the real server on loopback. Sign in, create a bucket, enable Smart Audio,
+ * upload, create a template (after the form showed the API's own validation
+ * message), submit a VoiceSeparate job, wait for Success, play a stem.
+ * A bad key and a denied action show their errors. Screenshots go to
+ * test-artifacts/console/.
+ */
+const Bucket = `console-${APPID}`;
+const JOB_TIMEOUT_MS = 180_000;
+
+describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const work = mkdtempSync(join(tmpdir(), 'smart-audio-console-'));
+
+  before(async () => {
+    server = await startTestServer({ 'credential-cache-ms': '0' });
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.on('dialog', (d) => void d.accept());
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('sign in, bucket, Smart Audio, upload, template, job, play the stems', { timeout: JOB_TIMEOUT_MS + 120_000 }, async () => {
+    await signIn(page, server.url, ROOT_ID, ROOT_KEY);
+    await page.getByRole('heading', { name: 'Buckets' }).waitFor();
+    await page.getByText(`APPID ${APPID}`).waitFor();
+
+    // Create a bucket (the APPID suffix is added when left out) and enable Smart Audio.
+    const create = page.getByRole('form', { name: 'Create a bucket' });
+    await create.getByLabel('Bucket name').fill('console');
+    await create.getByRole('button', { name: 'Create bucket' }).click();
+    const row = page.getByRole('row').filter({ hasText: Bucket });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Enable Smart Audio' }).click();
+    await row.getByRole('cell', { name: 'Enabled' }).waitFor();
+    await shot(page, '01-buckets');
+
+    // Upload through the file input of the drop zone; the progress bar ends full.
+    await row.getByRole('link', { name: Bucket }).click();
+    await page.getByRole('heading', { name: `${Bucket} — Objects` }).waitFor();
+    const song = join(work, 'song.mp3');
+    writeFileSync(song, songMp3(3));
+    const upload = page.getByRole('form', { name: 'Upload audio or video' });
+    await upload.getByLabel('Files').setInputFiles(song);
+    await upload.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText('Uploaded input/song.mp3').waitFor();
+    assert.equal(await upload.getByRole('progressbar').evaluate((p) => (p as HTMLProgressElement).value), 1);
+    await page.getByRole('row').filter({ hasText: 'input/song.mp3' }).waitFor();
+    await shot(page, '02-objects');
+
+    // Templates: an invalid value is refused before sending, with the API's own message.
+    await page.getByRole('link', { name: 'Templates' }).click();
+    const tform = page.getByRole('form', { name: 'Create a template' });
+    await tform.getByLabel('Name', { exact: true }).fill('console_vs');
+    await tform.getByLabel('AudioMode').selectOption('AudioAndBackground');
+    await tform.getByLabel('AudioConfig › Codec').selectOption('mp3');
+    await tform.getByLabel('AudioConfig › Samplerate').fill('12345');
+    await tform.getByRole('button', { name: 'Create template' }).click();
+    const expected = (() => {
+      try {
+        validateTemplateRequest({ tag: 'VoiceSeparate', name: 'console_vs', raw: { AudioMode: 'AudioAndBackground', AudioConfig: { Codec: 'mp3', Samplerate: '12345' } } });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      assert.fail('the server-side validator accepted Samplerate 12345');
+    })();
+    const formStatus = page.locator('#template-form-status');
+    await formStatus.getByText(expected).waitFor();
+    assert.match(await formStatus.innerText(), /InvalidArgument/);
+    await shot(page, '03-template-invalid');
+    await tform.getByLabel('AudioConfig › Samplerate').fill('44100');
+    await tform.getByRole('button', { name: 'Create template' }).click();
+    await formStatus.getByText(/Template console_vs saved/).waitFor();
+    await page.getByRole('row').filter({ hasText: 'console_vs' }).waitFor();
+    await shot(page, '04-templates');
+
+    // Submit a VoiceSeparate job with that template and follow it to Success.
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    const jform = page.getByRole('form', { name: 'Submit a job' });
+    await jform.getByLabel('Input object').fill('input/song.mp3');
+    await jform.getByLabel('Template').selectOption({ label: 'console_vs (Custom)' });
+    await jform.getByRole('button', { name: 'Submit job' }).click();
+    const jobLink = page.locator('#job-form-status a');
+    await jobLink.waitFor();
+    const jobId = (await jobLink.innerText()).trim();
+    assert.match(jobId, /^j[0-9a-f]{32}$/);
+    await page.locator(`#jobs-table tr[data-job="${jobId}"]`).waitFor();
+    await shot(page, '05-jobs');
+    await jobLink.click();
+    await page.locator('#job-state').getByText('Success').waitFor({ timeout: JOB_TIMEOUT_MS });
+
+    // Results: input + voice + background, each decoded and drawn.
+    const stems = page.locator('section.stem[data-drawn="true"]');
+    await page.waitForFunction(() => document.querySelectorAll('section.stem[data-drawn="true"]').length === 3, undefined, { timeout: 60_000 });
+    assert.equal(await stems.count(), 3);
+    for (const label of ['Input', 'Voice', 'Background']) await page.getByRole('heading', { name: label, exact: true }).waitFor();
+    const duration = await page.locator('audio[data-stem="Voice"]').evaluate(async (a: HTMLAudioElement) => {
+      if (!Number.isFinite(a.duration) || a.readyState < 1) await new Promise((r) => a.addEventListener('loadedmetadata', r, { once: true }));
+      return a.duration;
+    });
+    assert.ok(Math.abs(duration - 3) < 0.5, `voice stem duration ${duration} s, expected about 3 s`);
+
+    // Solo the voice: every other stem is muted; play all in step.
+    await page.locator('section.stem', { hasText: 'Voice' }).getByRole('button', { name: 'Solo' }).click();
+    const muted = await page.locator('audio').evaluateAll((as) => as.map((a) => [(a as HTMLAudioElement).dataset.stem, (a as HTMLAudioElement).muted]));
+    assert.deepEqual(Object.fromEntries(muted), { Input: true, Voice: false, Background: true });
+    await page.getByRole('button', { name: 'Play all' }).click();
+    await page.waitForFunction(() => (document.querySelector('audio[data-stem="Voice"]') as HTMLAudioElement).currentTime > 0.3, undefined, { timeout: 15_000 });
+    const times = await page.locator('audio').evaluateAll((as) => as.map((a) => (a as HTMLAudioElement).currentTime));
+    assert.ok(Math.max(...times) - Math.min(...times) < 0.3, `stems out of step: ${times.join(', ')}`);
+    await shot(page, '06-results');
+    await page.getByRole('button', { name: 'Pause' }).click();
+  });
+
+  test('a bad key shows a clear error and does not sign in', async () => {
+    const p = await browser.newPage();
+    try {
+      await signIn(p, server.url, ROOT_ID, 'not-the-right-key');
+      const status = p.locator('#signin-status');
+      await status.getByText('The key was not accepted').waitFor();
+      assert.match(await status.innerText(), /SignatureDoesNotMatch|AccessDenied/);
+      await signIn(p, server.url, 'AKIDdoesNotExist000000000000000000', 'whatever');
+      await status.getByText(/InvalidAccessKeyId|SecretidNotExist/).waitFor();
+      assert.equal(await p.getByRole('heading', { name: 'Sign in' }).count(), 1);
+      await shot(p, '07-bad-key');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a sub-account key sees the permission error for a denied action', async () => {
+    const policy = join(work, 'policy.json');
+    writeFileSync(policy, JSON.stringify({
+      version: '2.0',
+      statement: [
+        { effect: 'allow', action: ['cos:GetService'], resource: ['*'] },
+        { effect: 'allow', action: ['cos:GetBucket', 'cos:GetObject'], resource: [`qcs::cos::uid/${APPID}:${Bucket}/*`] },
+        { effect: 'allow', action: ['ci:DescribeMediaTemplates', 'ci:DescribeAsrQueues'], resource: [`qcs::ci::uid/${APPID}:bucket/${Bucket}/*`] },
+      ],
+    }));
+    const sub = await createSubKey(server.dataDir, policy, 'console-viewer');
+    const p = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    try {
+      await signIn(p, server.url, sub.id, sub.key);
+      await p.getByRole('heading', { name: 'Buckets' }).waitFor();
+      await p.goto(`${server.url}/console/#/b/${Bucket}/${REGION}/templates`);
+      await p.getByRole('heading', { name: `${Bucket} — Templates` }).waitFor();
+      const tform = p.getByRole('form', { name: 'Create a template' });
+      await tform.getByLabel('Tag').selectOption('NoiseReduction');
+      await tform.getByLabel('Name', { exact: true }).fill('denied_nr');
+      await tform.getByRole('button', { name: 'Create template' }).click();
+      const status = p.locator('#template-form-status');
+      await status.getByText('Permission denied').waitFor();
+      assert.match(await status.innerText(), /AccessDenied[\s\S]*ci:CreateMediaTemplate/);
+      await shot(p, '08-permission-denied');
+    } finally {
+      await p.close();
+    }
+  });
+});
