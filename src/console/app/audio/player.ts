@@ -98,7 +98,8 @@ export function stemPlayer(stems: Stem[]): { el: HTMLElement; dispose: () => voi
     audio.addEventListener('seeked', () => { if (Math.abs(audio.currentTime - (master()?.currentTime ?? 0)) > DRIFT_S) seekAll(audio.currentTime, audio); });
     const name = stem.key.split('/').pop() ?? stem.key;
     slot.replaceChildren(
-      h('div', { class: 'stem-head' }, h('h3', {}, stem.label), h('code', {}, stem.key), mute, solo, h('a', { href: url, download: name, class: 'button-link' }, `Download ${name}`)),
+      h('div', { class: 'stem-head' }, h('h3', {}, stem.label), mute, solo, h('a', { href: url, download: name, class: 'button-link' }, `Download ${name}`)),
+      h('code', { class: 'stem-key' }, stem.key),
       audio, visuals);
     rows.push({ stem, audio, mute, solo, playhead });
     rows.sort((a, b) => stems.indexOf(a.stem) - stems.indexOf(b.stem));
@@ -108,7 +109,7 @@ export function stemPlayer(stems: Stem[]): { el: HTMLElement; dispose: () => voi
       const decoded = await ctx.decodeAudioData(await blob.arrayBuffer());
       const x = mono(decoded);
       drawWaveform(wave, x);
-      drawSpectrogram(spec, x);
+      drawSpectrogram(spec, x, decoded.sampleRate);
       slot.setAttribute('data-drawn', 'true');
     } catch (err) {
       slot.append(h('p', { class: 'hint' }, `This browser could not decode ${name} for drawing (${(err as Error).message}).`));
@@ -124,6 +125,7 @@ export function stemPlayer(stems: Stem[]): { el: HTMLElement; dispose: () => voi
   const el = h('section', { class: 'card player', 'aria-labelledby': 'player-title' },
     h('h2', { id: 'player-title' }, 'Listen and compare'),
     h('div', { class: 'transport' }, play, pause, stop, clock),
+    h('p', { class: 'hint' }, 'Waveforms are scaled to each stem’s peak; spectrograms show 30 Hz to half the sample rate on a logarithmic axis, 80 dB range. Click a drawing to move every stem there.'),
     list);
   return {
     el,

@@ -126,9 +126,16 @@ function submitForm(bucket: string, region: string, submitted: () => void): HTML
       c.Object = input('Object', 'output/${jobid}/speech.mp3');
     }
     controls = c;
+    syncInline();
     inputKey.closest('.field')?.toggleAttribute('hidden', t === 'Tts');
     paramsBox.replaceChildren(...Object.entries(c).map(([k, ctl]) => field(k === 'Text' ? 'Text to speak (TtsConfig.Input)' : k, ctl)));
   }
+
+  /** With a template, its parameters win over inline ones (spec/jobs.md §1.1): the inline fields are disabled. */
+  function syncInline(): void {
+    for (const [k, ctl] of Object.entries(controls)) if (!/Object$|^Text$/.test(k)) ctl.disabled = template.value !== '';
+  }
+  template.addEventListener('change', syncInline);
 
   function body(): XmlObject {
     const t = tag.value;
