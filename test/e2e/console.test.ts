@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { validateNotifyConfig } from '../../src/domain/queues.ts';
 import { validateTemplateRequest } from '../../src/domain/templates/index.ts';
-import { songMp3 } from '../helpers/media.ts';
+import { makeMedia, songMp3 } from '../helpers/media.ts';
 import { APPID, REGION, ROOT_ID, ROOT_KEY, startTestServer, type TestServer } from '../helpers/server.ts';
 import { createSubKey, haveChromium, launch, shot, signIn, SKIP_REASON } from './helpers.ts';
 
@@ -127,6 +128,164 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
     assert.ok(Math.max(...times) - Math.min(...times) < 0.3, `stems out of step: ${times.join(', ')}`);
     await shot(page, '06-results');
     await page.getByRole('button', { name: 'Pause' }).click();
+  });
+
+  test('drop upload, queue settings, pause and cancel, NoiseReduction, failures, filters, edit and delete', { timeout: JOB_TIMEOUT_MS * 2 }, async () => {
+    const base = `${server.url}/console/#/b/${Bucket}/${REGION}`;
+    const messageOf = (fn: () => unknown) => { try { fn(); } catch (err) { return (err as Error).message; } return assert.fail('expected a validation error'); };
+
+    // Drag and drop onto the drop zone: a noisy tone (wav) and a text file named .mp3.
+    await page.goto(`${base}/objects`);
+    const noisy = makeMedia('console-noisy.wav', ['-f', 'lavfi', '-i', 'sine=frequency=220:duration=2:sample_rate=16000', '-f', 'lavfi', '-i', 'anoisesrc=color=white:duration=2:sample_rate=16000:amplitude=0.1', '-filter_complex', 'amix=inputs=2', '-ac', '1']);
+    for (const [name, bytes, type] of [['noisy.wav', noisy, 'audio/wav'], ['bad.mp3', Buffer.from('this is not audio at all\n'.repeat(40)), 'audio/mpeg']] as const) {
+      const dt = await page.evaluateHandle(({ b64, name, type }) => {
+        const d = new DataTransfer();
+        d.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type }));
+        return d;
+      }, { b64: bytes.toString('base64'), name, type });
+      await page.locator('form.dropzone').dispatchEvent('drop', { dataTransfer: dt });
+      await page.getByText(`Uploaded input/${name}`).waitFor();
+    }
+    await page.getByRole('row').filter({ hasText: 'input/noisy.wav' }).waitFor();
+    const long = join(work, 'long.mp3');
+    writeFileSync(long, songMp3(40));
+    await page.getByRole('form', { name: 'Upload audio or video' }).getByLabel('Files').setInputFiles(long);
+    await page.getByRole('form', { name: 'Upload audio or video' }).getByRole('button', { name: 'Upload' }).click();
+    await page.getByText('Uploaded input/long.mp3').waitFor();
+
+    // Queue: notification settings are checked with the API's own rules; pause.
+    await page.getByRole('link', { name: 'Smart Audio queue' }).click();
+    const qform = page.getByRole('form', { name: 'Queue name and notifications' });
+    await page.locator('.facts').getByText('Active').waitFor();
+    await qform.getByLabel('State').selectOption('On');
+    await qform.getByLabel('Type').selectOption('Url');
+    await qform.getByRole('button', { name: 'Save settings' }).click();
+    await qform.getByText(messageOf(() => validateNotifyConfig({ State: 'On', Type: 'Url' }))).waitFor();
+    await qform.getByLabel('Event').fill('TaskFinish');
+    await qform.getByLabel('Url').fill('https://example.com/hook');
+    await qform.getByLabel('ResultFormat').selectOption('JSON');
+    await qform.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Queue settings saved.').waitFor();
+    // Settings were stored: the reloaded form shows them.
+    assert.equal(await qform.getByLabel('Url').inputValue(), 'https://example.com/hook');
+    assert.equal(await qform.getByLabel('ResultFormat').inputValue(), 'JSON');
+
+    // A paused queue refuses new jobs (QueuePaused) and holds waiting ones: submit a long job
+    // (it occupies the single worker) and a second one, pause, then cancel the waiting one.
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    const jform = page.getByRole('form', { name: 'Submit a job' });
+    await jform.getByLabel('Input object').fill('input/long.mp3');
+    await jform.getByRole('button', { name: 'Submit job' }).click();
+    const longId = (await page.locator('#job-form-status a').innerText()).trim();
+    await jform.getByLabel('Input object').fill('input/noisy.wav');
+    await jform.getByLabel('AudioMode').selectOption('IsAudio');
+    await jform.getByRole('button', { name: 'Submit job' }).click();
+    await page.locator('#job-form-status a').filter({ hasNotText: longId }).waitFor();
+    const waiting = (await page.locator('#job-form-status a').innerText()).trim();
+    await page.getByRole('link', { name: 'Smart Audio queue' }).click();
+    await page.getByRole('button', { name: 'Pause queue' }).click();
+    await page.locator('.facts').getByText('Paused', { exact: true }).waitFor();
+    await shot(page, '09-queue-paused');
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await jform.getByLabel('Input object').fill('input/noisy.wav');
+    await jform.getByRole('button', { name: 'Submit job' }).click();
+    await page.locator('#job-form-status').getByText('QueuePaused').waitFor();
+    const wrow = page.locator(`#jobs-table tr[data-job="${waiting}"]`);
+    await wrow.getByText('Submitted').waitFor();
+    await wrow.getByRole('button', { name: 'Cancel' }).click();
+    await wrow.getByText('Cancel', { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Smart Audio queue' }).click();
+    await page.getByRole('button', { name: 'Resume queue' }).click();
+    await page.locator('.facts').getByText('Active').waitFor();
+    await qform.getByLabel('State').selectOption('Off');
+    await qform.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Queue settings saved.').waitFor();
+
+    // NoiseReduction with inline parameters, followed to Success and played back.
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await jform.getByLabel('Tag').selectOption('NoiseReduction');
+    await jform.getByLabel('Input object').fill('input/noisy.wav');
+    await jform.getByLabel('Format').selectOption('wav');
+    await jform.getByLabel('SampleRate').fill('16000');
+    await jform.getByRole('button', { name: 'Submit job' }).click();
+    const nrId = (await page.locator('#job-form-status a').innerText()).trim();
+    // A job on a file that is not audio fails, with its Code and Message.
+    await jform.getByLabel('Tag').selectOption('VoiceSeparate');
+    await jform.getByLabel('Input object').fill('input/bad.mp3');
+    await jform.getByRole('button', { name: 'Submit job' }).click();
+    await page.locator('#job-form-status a').filter({ hasNotText: nrId }).waitFor();
+    const badId = (await page.locator('#job-form-status a').innerText()).trim();
+
+    await page.goto(`${base}/job/${nrId}`);
+    await page.locator('#job-state').getByText('Success').waitFor({ timeout: JOB_TIMEOUT_MS });
+    await page.waitForFunction(() => document.querySelectorAll('section.stem[data-drawn="true"]').length === 2, undefined, { timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Denoised', exact: true }).waitFor();
+    const nrDuration = await page.locator('audio[data-stem="Denoised"]').evaluate(async (a: HTMLAudioElement) => {
+      if (!Number.isFinite(a.duration) || a.readyState < 1) await new Promise((r) => a.addEventListener('loadedmetadata', r, { once: true }));
+      return a.duration;
+    });
+    assert.ok(Math.abs(nrDuration - 2) < 0.3, `denoised duration ${nrDuration} s, expected about 2 s`);
+    await shot(page, '10-noise-reduction');
+
+    await page.goto(`${base}/job/${badId}`);
+    await page.locator('#job-state').getByText('Failed').waitFor({ timeout: JOB_TIMEOUT_MS });
+    const failure = await page.locator('#job-failure').innerText();
+    assert.match(failure, /The job failed: [A-Za-z.]+ \S/);
+    await shot(page, '11-failed-job');
+
+    // Filters: by state, by tag.
+    await page.goto(`${base}/jobs`);
+    const filters = page.getByRole('form', { name: 'Filter jobs' });
+    await filters.getByLabel('State').selectOption('Failed');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction((id) => { const rows = document.querySelectorAll('#jobs-table tbody tr[data-job]'); return rows.length === 1 && rows[0]!.getAttribute('data-job') === id; }, badId);
+    await filters.getByLabel('State').selectOption('');
+    await filters.getByLabel('Tag').selectOption('NoiseReduction');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction((id) => { const rows = document.querySelectorAll('#jobs-table tbody tr[data-job]'); return rows.length === 1 && rows[0]!.getAttribute('data-job') === id; }, nrId);
+
+    // Edit, then delete, the template; delete an object.
+    await page.getByRole('link', { name: 'Templates' }).click();
+    const trow = page.getByRole('row').filter({ hasText: 'console_vs' });
+    await trow.getByRole('button', { name: 'Edit' }).click();
+    const tform = page.getByRole('form', { name: 'Edit template console_vs' });
+    assert.equal(await tform.getByLabel('AudioConfig › Samplerate').inputValue(), '44100');
+    await tform.getByLabel('AudioConfig › Samplerate').fill('48000');
+    await tform.getByRole('button', { name: 'Save template' }).click();
+    await trow.getByText('Samplerate=48000').waitFor();
+    await trow.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No templates.').waitFor();
+    await page.getByRole('link', { name: 'Objects' }).click();
+    await page.getByRole('row').filter({ hasText: 'input/bad.mp3' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Deleted input/bad.mp3.').waitFor();
+    assert.equal(await page.getByRole('row').filter({ hasText: 'input/bad.mp3' }).count(), 0);
+  });
+
+  test('keyboard only: sign in with Tab and Enter', async () => {
+    const p = await browser.newPage();
+    try {
+      await p.goto(`${server.url}/console/`);
+      await p.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.name === 'secretId');
+      await p.keyboard.type(ROOT_ID);
+      await p.keyboard.press('Tab');
+      await p.keyboard.type(ROOT_KEY);
+      await p.keyboard.press('Tab');
+      assert.equal(await p.evaluate(() => (document.activeElement as HTMLInputElement).name), 'region');
+      await p.keyboard.press('Tab');
+      assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'Sign in');
+      await p.keyboard.press('Enter');
+      await p.getByRole('heading', { name: 'Buckets' }).waitFor();
+      // Focus moved to the page heading, and Tab reaches the bucket link.
+      assert.equal(await p.evaluate(() => document.activeElement?.id), 'buckets-title');
+      const seen: string[] = [];
+      for (let i = 0; i < 4 && !seen.includes(Bucket); i++) {
+        await p.keyboard.press('Tab');
+        seen.push(await p.evaluate(() => document.activeElement?.textContent ?? ''));
+      }
+      assert.ok(seen.includes(Bucket), `Tab order: ${seen.join(' | ')}`);
+    } finally {
+      await p.close();
+    }
   });
 
   test('a bad key shows a clear error and does not sign in', async () => {
