@@ -48,5 +48,6 @@ const processNonce = hex(randomBytes(4));
 export function newRequestId(): string {
   counter = (counter + 1) >>> 0;
   const raw = `${Date.now().toString(16)}_${processNonce}_${counter.toString(16)}`;
-  return btoa(raw).replace(/=+$/, '');
+  // Buffer is Node's global (no import): this runs only on the server, and keeps the hot path as before.
+  return Buffer.from(raw).toString('base64').replace(/=+$/, '');
 }

@@ -216,6 +216,13 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
     await page.locator('#job-form-status a').filter({ hasNotText: nrId }).waitFor();
     const badId = (await page.locator('#job-form-status a').innerText()).trim();
 
+    // Tts from the form: the API either accepts it (a job link) or answers with its error, shown with its Code.
+    await jform.getByLabel('Tag').selectOption('Tts');
+    assert.equal(await jform.getByLabel('Input object').isHidden(), true);
+    await jform.getByLabel('VoiceType').selectOption('aixiaonan');
+    await jform.getByRole('button', { name: 'Submit job' }).click();
+    await page.locator('#job-form-status a').filter({ hasNotText: badId }).or(page.locator('#job-form-status .code')).first().waitFor();
+
     await page.goto(`${base}/job/${nrId}`);
     await page.locator('#job-state').getByText('Success').waitFor({ timeout: JOB_TIMEOUT_MS });
     await page.waitForFunction(() => document.querySelectorAll('section.stem[data-drawn="true"]').length === 2, undefined, { timeout: 60_000 });

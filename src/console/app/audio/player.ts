@@ -125,7 +125,7 @@ export function stemPlayer(stems: Stem[]): { el: HTMLElement; dispose: () => voi
   const el = h('section', { class: 'card player', 'aria-labelledby': 'player-title' },
     h('h2', { id: 'player-title' }, 'Listen and compare'),
     h('div', { class: 'transport' }, play, pause, stop, clock),
-    h('p', { class: 'hint' }, 'Waveforms are scaled to each stem’s peak; spectrograms show 30 Hz to half the sample rate on a logarithmic axis, 80 dB range. Click a drawing to move every stem there.'),
+    h('p', { class: 'hint' }, 'Waveforms are scaled to each stem’s peak. Spectrograms: 30 Hz (bottom) to 22 kHz (top) on a logarithmic axis, 80 dB range. Click a drawing to move every stem there.'),
     list);
   return {
     el,
