@@ -26,12 +26,15 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
   let browser: Browser;
   let page: Page;
   const work = mkdtempSync(join(tmpdir(), 'smart-audio-console-'));
+  /** Every URL the main page asked for: all must be this server's (issue #9 §7, no external access). */
+  const requested: string[] = [];
 
   before(async () => {
     server = await startTestServer({ 'credential-cache-ms': '0' });
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.on('dialog', (d) => void d.accept());
+    page.on('request', (r) => requested.push(r.url()));
   });
   after(async () => {
     await browser?.close();
@@ -128,6 +131,9 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
     assert.ok(Math.max(...times) - Math.min(...times) < 0.3, `stems out of step: ${times.join(', ')}`);
     await shot(page, '06-results');
     await page.getByRole('button', { name: 'Pause' }).click();
+    const foreign = requested.filter((u) => !u.startsWith(server.url + '/') && !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'the console only talks to its own server');
+    assert.ok(requested.length > 20, `only ${requested.length} requests recorded`);
   });
 
   test('drop upload, queue settings, pause and cancel, NoiseReduction, failures, filters, edit and delete', { timeout: JOB_TIMEOUT_MS * 2 }, async () => {
@@ -290,6 +296,22 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
         seen.push(await p.evaluate(() => document.activeElement?.textContent ?? ''));
       }
       assert.ok(seen.includes(Bucket), `Tab order: ${seen.join(' | ')}`);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a browser clock three hours slow still signs in (offset learnt from the server Date)', async () => {
+    const p = await browser.newPage();
+    try {
+      await p.clock.setFixedTime(new Date(Date.now() - 3 * 3600_000));
+      await signIn(p, server.url, ROOT_ID, ROOT_KEY);
+      await p.getByRole('heading', { name: 'Buckets' }).waitFor();
+      // The APPID comes from the signed GET Service answer, and the bucket list loads without an error.
+      await p.getByText(`APPID ${APPID}`).waitFor();
+      await p.getByRole('table').waitFor();
+      await p.waitForFunction(() => document.querySelector('table.list tbody tr') !== null);
+      assert.equal(await p.locator('#status.error').count(), 0);
     } finally {
       await p.close();
     }

@@ -44,6 +44,15 @@ export interface Call {
 /** Percent-encodes each path segment (keeps `/`); the server decodes it back for the signature. */
 export const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 
+/**
+ * Browser clock minus server clock, learnt from the server's `Date` when it
+ * refuses a signature window (spec/signature.md §5.4): a laptop whose clock is
+ * off by more than the allowed skew still works after one retry.
+ */
+let clockOffsetMs = 0;
+/** Offsets under a minute are left alone (the signature window starts 60 s early anyway). */
+const SKEW_TOLERANCE_MS = 60_000;
+
 async function prepare(c: Call): Promise<{ url: string; headers: Record<string, string> }> {
   const s = c.session ?? loadSession();
   if (!s) throw new ApiFailure(0, 'NotSignedIn', 'Sign in first.', '');
@@ -51,7 +60,8 @@ async function prepare(c: Call): Promise<{ url: string; headers: Record<string, 
   for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) query[k] = v;
   const headers: Record<string, string> = { [CONSOLE_HOST_HEADER]: c.host };
   if (c.contentType) headers['content-type'] = c.contentType;
-  headers.authorization = await authorization(s, { method: c.method, decodedPath: c.path, query, headers: { ...headers } });
+  const now = Math.floor((Date.now() + clockOffsetMs) / 1000);
+  headers.authorization = await authorization(s, { method: c.method, decodedPath: c.path, query, headers: { ...headers } }, now);
   const qs = Object.entries(query).map(([k, v]) => (v === '' ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)).join('&');
   return { url: encodePath(c.path) + (qs ? `?${qs}` : ''), headers };
 }
@@ -63,7 +73,7 @@ function failure(status: number, body: string, requestId: string): ApiFailure {
 }
 
 /** Sends a signed request; resolves to the response, or throws ApiFailure. */
-export async function send(c: Call): Promise<Response> {
+export async function send(c: Call, retried = false): Promise<Response> {
   const { url, headers } = await prepare(c);
   let res: Response;
   try {
@@ -71,7 +81,17 @@ export async function send(c: Call): Promise<Response> {
   } catch (err) {
     throw new ApiFailure(0, 'NetworkError', `The server could not be reached (${(err as Error).message}).`, '');
   }
-  if (!res.ok) throw failure(res.status, c.method === 'HEAD' ? '' : await res.text(), res.headers.get('x-ci-request-id') ?? res.headers.get('x-cos-request-id') ?? '');
+  if (!res.ok) {
+    const err = failure(res.status, c.method === 'HEAD' ? '' : await res.text(), res.headers.get('x-ci-request-id') ?? res.headers.get('x-cos-request-id') ?? '');
+    // COS endpoints answer an expired window with a plain AccessDenied, so the clocks are compared instead of the code.
+    const serverNow = Date.parse(res.headers.get('date') ?? '');
+    const offset = serverNow - Date.now();
+    if (!retried && (res.status === 401 || res.status === 403) && Number.isFinite(offset) && Math.abs(offset - clockOffsetMs) > SKEW_TOLERANCE_MS) {
+      clockOffsetMs = offset;
+      return send(c, true);
+    }
+    throw err;
+  }
   return res;
 }
 
