@@ -268,6 +268,14 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
     await trow.getByText('Samplerate=48000').waitFor();
     await trow.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No templates.').waitFor();
+    // Official templates are listed read-only.
+    const tfilters = page.getByRole('form', { name: 'Filter templates' });
+    await tfilters.getByLabel('Category').selectOption('Official');
+    await tfilters.getByLabel('Tag').selectOption('NoiseReduction');
+    await tfilters.getByRole('button', { name: 'Show' }).click();
+    const orow = page.getByRole('row').filter({ hasText: 'NoiseReduction_wav_16000' });
+    await orow.waitFor();
+    assert.equal(await orow.getByRole('button').count(), 0);
     await page.getByRole('link', { name: 'Objects' }).click();
     await page.getByRole('row').filter({ hasText: 'input/bad.mp3' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByText('Deleted input/bad.mp3.').waitFor();

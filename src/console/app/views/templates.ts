@@ -14,6 +14,8 @@ import { responsePath, TEMPLATE_FIELDS, templateBody } from './template-fields.t
 export function templatesPanel(bucket: string, region: string): Panel {
   const tbody = h('tbody');
   const filterTag = select('filter-tag', TEMPLATE_TAGS, '', 'All tags');
+  const filterCategory = select('filter-category', ['Custom', 'Official'], 'Custom');
+  const filterName = input('filter-name', '', { placeholder: 'name prefix' });
   const pageInfo = h('span', { class: 'hint', 'aria-live': 'polite' });
   const prev = h('button', { type: 'button' }, 'Previous');
   const next = h('button', { type: 'button' }, 'Next');
@@ -21,7 +23,9 @@ export function templatesPanel(bucket: string, region: string): Panel {
   const PAGE = 20;
 
   async function load(): Promise<void> {
-    const r = await ci('GET', bucket, region, '/template', { query: { tag: filterTag.value || undefined, pageNumber: String(page), pageSize: String(PAGE) } });
+    const r = await ci('GET', bucket, region, '/template', {
+      query: { tag: filterTag.value || undefined, category: filterCategory.value, name: filterName.value || undefined, pageNumber: String(page), pageSize: String(PAGE) },
+    });
     const list = kids(r, 'TemplateList');
     const total = Number(text(r, 'TotalCount') || list.length);
     tbody.replaceChildren(...list.map(rowEl));
@@ -35,9 +39,11 @@ export function templatesPanel(bucket: string, region: string): Panel {
     const id = text(t, 'TemplateId');
     const tag = text(t, 'Tag') as TemplateTag;
     const summary = TEMPLATE_FIELDS[tag]?.map((f) => [f.path.at(-1), text(t, ...responsePath(tag, f.path))]).filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`).join(', ');
-    const edit = h('button', { type: 'button' }, 'Edit');
+    // Official templates cannot be changed (spec/templates.md §5, §7): no Edit/Delete for them.
+    const official = text(t, 'Category') === 'Official';
+    const edit = h('button', { type: 'button', hidden: official }, 'Edit');
     edit.addEventListener('click', () => startEdit(id, tag, text(t, 'Name'), t));
-    const del = h('button', { type: 'button', class: 'danger' }, 'Delete');
+    const del = h('button', { type: 'button', class: 'danger', hidden: official }, 'Delete');
     del.addEventListener('click', () => act(del, async () => {
       if (!confirm(`Delete template ${text(t, 'Name')}?`)) return;
       await ci('DELETE', bucket, region, `/template/${id}`);
@@ -122,12 +128,13 @@ export function templatesPanel(bucket: string, region: string): Panel {
     });
   });
 
-  filterTag.addEventListener('change', () => { page = 1; void act(undefined, load); });
+  const filters = h('form', { class: 'row', 'aria-label': 'Filter templates' }, field('Tag', filterTag), field('Category', filterCategory), field('Name', filterName), h('button', { type: 'submit' }, 'Show'));
+  filters.addEventListener('submit', (e) => { e.preventDefault(); page = 1; void act(undefined, load); });
   prev.addEventListener('click', () => { page--; void act(prev, load); });
   next.addEventListener('click', () => { page++; void act(next, load); });
   renderFields();
   const el = h('div', {},
-    h('div', { class: 'row' }, field('Show', filterTag)),
+    filters,
     h('table', { class: 'list' }, h('caption', {}, 'Templates'), h('thead', {}, h('tr', {}, ...['Name', 'Tag', 'TemplateId', 'Parameters', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))), tbody),
     h('div', { class: 'pager' }, prev, ' ', next, ' ', pageInfo),
     form);
