@@ -126,7 +126,8 @@ export function buildApp(deps: AppDeps) {
         hostCandidates,
         nowSeconds: Math.floor(Date.now() / 1000),
         clockSkewSeconds: config.clockSkewSeconds,
-        requireSignedHost: config.requireSignedHost,
+        // A signed console host header already binds the signature to the addressed host (§5.7's purpose).
+        requireSignedHost: config.requireSignedHost && consoleHost === undefined,
       },
       located,
       secretKey,

@@ -94,4 +94,19 @@ describe('console addressing and files', () => {
     assert.equal(err, null);
     assert.deepEqual(data.Contents.map((c: { Key: string }) => c.Key), ['console/app.js']);
   });
+
+  test('7. with --require-signed-host, a signed x-smart-audio-host stands in for host; neither signed is refused', async () => {
+    const strict = await startTestServer({ 'require-signed-host': 'true' });
+    try {
+      const headers = { 'x-smart-audio-host': `cos.${REGION}.myqcloud.com` };
+      const ok = await rawRequest({ port: strict.port, method: 'GET', host: `127.0.0.1:${strict.port}`, path: '/', headers, signHeaders: ['x-smart-audio-host'] });
+      assert.equal(ok.status, 200, ok.body);
+      assert.match(ok.body, /<ListAllMyBucketsResult>/);
+      const refused = await rawRequest({ port: strict.port, method: 'GET', host: `127.0.0.1:${strict.port}`, path: '/', signHeaders: [] });
+      assert.equal(refused.status, 403);
+      assert.match(refused.body, /requires the host header to be signed/);
+    } finally {
+      await strict.close();
+    }
+  });
 });
