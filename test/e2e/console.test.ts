@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { buildJobSpec } from '../../src/domain/jobs/submit.ts';
 import { validateNotifyConfig } from '../../src/domain/queues.ts';
 import { validateTemplateRequest } from '../../src/domain/templates/index.ts';
 import { makeMedia, songMp3 } from '../helpers/media.ts';
@@ -181,6 +182,16 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
     await page.getByRole('link', { name: 'Jobs', exact: true }).click();
     const jform = page.getByRole('form', { name: 'Submit a job' });
     await jform.getByLabel('Input object').fill('input/long.mp3');
+    // Without a template the form runs the server's submit rules first: AudioAndBackground needs AuObject.
+    await jform.getByLabel('AuObject').fill('');
+    await jform.getByRole('button', { name: 'Submit job' }).click();
+    const jobMessage = messageOf(() => buildJobSpec({
+      Tag: 'VoiceSeparate', Input: { Object: 'input/long.mp3' },
+      Operation: { inline: { VoiceSeparate: { AudioMode: 'AudioAndBackground', AudioConfig: { Codec: 'mp3' } } }, Output: { Region: REGION, Bucket, Object: 'output/${jobid}/background.${ext}' }, JobLevel: '0' },
+    }, { bucket: Bucket, region: REGION, template: undefined }));
+    await page.locator('#job-form-status').filter({ hasText: 'Not sent' }).waitFor();
+    assert.equal(await page.locator('#job-form-status').innerText(), `Not sent — the API would refuse it: InvalidArgument: ${jobMessage}`);
+    await jform.getByLabel('AuObject').fill('output/${jobid}/vocals.${ext}');
     await jform.getByRole('button', { name: 'Submit job' }).click();
     const longId = (await page.locator('#job-form-status a').innerText()).trim();
     await jform.getByLabel('Input object').fill('input/noisy.wav');

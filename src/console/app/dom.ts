@@ -1,3 +1,4 @@
+import { ValidationError } from '../../domain/errors.ts';
 import { ApiFailure } from './api.ts';
 
 /** A tiny element builder: `h('button', { type: 'button', onclick }, 'Save')`. */
@@ -66,6 +67,19 @@ export function showError(err: unknown, where?: HTMLElement): void {
   } else {
     box.append(h('strong', {}, 'Error: '), (err as Error)?.message ?? String(err));
   }
+}
+
+/**
+ * A form checked with the server's own rules (src/domain) before sending:
+ * a rule violation is shown as the API would answer it (`InvalidArgument`,
+ * same message) and the request is not sent. Anything else thrown is not a
+ * verdict on the input, so the request goes ahead and the server decides.
+ */
+export function refusedBeforeSending(err: unknown, box: HTMLElement): boolean {
+  if (!(err instanceof ValidationError)) return false;
+  box.className = 'status error';
+  box.replaceChildren(h('strong', {}, 'Not sent — the API would refuse it: '), `InvalidArgument: ${err.message}`);
+  return true;
 }
 
 export function showOk(message: string, where?: HTMLElement): void {

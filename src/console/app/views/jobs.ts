@@ -1,8 +1,10 @@
-import { AUDIO_MODES, NR_FORMATS, TTS_CODECS, TTS_VOICES } from '../../../domain/templates/index.ts';
+import { buildJobSpec } from '../../../domain/jobs/submit.ts';
+import { AUDIO_MODES, NR_FORMATS, TTS_CODECS, TTS_MODES, TTS_VOICES } from '../../../domain/templates/index.ts';
 import { ci, cosHost, sendXml, text } from '../api.ts';
-import { act, field, h, input, select, showError, showOk } from '../dom.ts';
+import { act, field, h, input, refusedBeforeSending, select, showError, showOk } from '../dom.ts';
 import { kids, type XmlObject } from '../xml.ts';
 import type { Panel } from './bucket.ts';
+import { jobRaw } from './job-body.ts';
 
 /**
  * Jobs (issue #9 §5): submit VoiceSeparate / NoiseReduction / Tts jobs,
@@ -121,6 +123,7 @@ function submitForm(bucket: string, region: string, submitted: () => void): HTML
       c.Object = input('Object', 'output/${jobid}/denoised.wav');
     } else {
       c.Text = h('textarea', { name: 'Text', rows: 3, maxlength: 300 }, 'Hello from the Smart Audio console.');
+      c.Mode = select('Mode', TTS_MODES, 'Sync', '(default Asyc)');
       c.VoiceType = select('VoiceType', TTS_VOICES, '', '(default)');
       c.Codec = select('Codec', TTS_CODECS, 'mp3', '(default)');
       c.Object = input('Object', 'output/${jobid}/speech.mp3');
@@ -144,7 +147,7 @@ function submitForm(bucket: string, region: string, submitted: () => void): HTML
     if (!template.value) {
       if (t === 'VoiceSeparate') op.VoiceSeparate = { AudioMode: v('AudioMode'), AudioConfig: v('Codec') ? { Codec: v('Codec') } : undefined };
       if (t === 'NoiseReduction' && (v('Format') || v('SampleRate'))) op.NoiseReduction = { Format: v('Format'), SampleRate: v('SampleRate') };
-      if (t === 'Tts') op.TtsTpl = { VoiceType: v('VoiceType'), Codec: v('Codec') };
+      if (t === 'Tts' && (v('Mode') || v('VoiceType') || v('Codec'))) op.TtsTpl = { Mode: v('Mode'), VoiceType: v('VoiceType'), Codec: v('Codec') };
     }
     if (t === 'Tts') op.TtsConfig = { InputType: 'Text', Input: v('Text') };
     op.Output = { Region: region, Bucket: bucket, Object: v('Object'), AuObject: v('AuObject'), BassObject: v('BassObject'), DrumObject: v('DrumObject') };
@@ -163,9 +166,18 @@ function submitForm(bucket: string, region: string, submitted: () => void): HTML
     e.preventDefault();
     status.className = 'status';
     status.replaceChildren();
+    const b = body();
+    // Without a template the server's own submit rules can run here first (with one, the server resolves it).
+    if (!template.value) {
+      try {
+        buildJobSpec(jobRaw(b), { bucket, region, template: undefined });
+      } catch (err) {
+        if (refusedBeforeSending(err, status)) return;
+      }
+    }
     void act(submit, async () => {
       try {
-        const r = await ci('POST', bucket, region, '/jobs', { body: body() });
+        const r = await ci('POST', bucket, region, '/jobs', { body: b });
         const id = text(r, 'JobsDetail', 'JobId');
         status.className = 'status ok';
         status.replaceChildren('Submitted job ', h('a', { href: jobHref(bucket, region, id) }, id), '.');

@@ -1,6 +1,6 @@
 import { validateNotifyConfig, validateQueueName, validateQueueState, type RawNotifyConfig } from '../../../domain/queues.ts';
 import { ci, kid, text } from '../api.ts';
-import { act, field, h, input, select, showError, showOk } from '../dom.ts';
+import { act, field, h, input, refusedBeforeSending, select, showError, showOk } from '../dom.ts';
 import type { Panel } from './bucket.ts';
 
 /**
@@ -91,9 +91,7 @@ export function queuePanel(bucket: string, region: string): Panel {
     try {
       body(state);
     } catch (err) {
-      // The same message the API would answer with (InvalidArgument), shown before sending.
-      showError(new Error(`InvalidArgument: ${(err as Error).message}`), formStatus);
-      return;
+      if (refusedBeforeSending(err, formStatus)) return;
     }
     void act(save, () => update(state, 'Queue settings saved.'));
   });

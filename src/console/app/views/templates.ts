@@ -1,6 +1,6 @@
 import { TEMPLATE_TAGS, validateTemplateRequest, type TemplateTag } from '../../../domain/templates/index.ts';
 import { ci, text } from '../api.ts';
-import { act, field, h, input, select, showError, showOk } from '../dom.ts';
+import { act, field, h, input, refusedBeforeSending, select, showError, showOk } from '../dom.ts';
 import { kids } from '../xml.ts';
 import type { Panel } from './bucket.ts';
 import { responsePath, TEMPLATE_FIELDS, templateBody } from './template-fields.ts';
@@ -112,9 +112,7 @@ export function templatesPanel(bucket: string, region: string): Panel {
     try {
       validateTemplateRequest(request);
     } catch (err) {
-      showError(new Error(`InvalidArgument: ${(err as Error).message}`), formStatus);
-      formStatus.querySelector('strong')!.textContent = 'Not sent — the API would refuse it: ';
-      return;
+      if (refusedBeforeSending(err, formStatus)) return;
     }
     void act(submit, async () => {
       try {
