@@ -48,6 +48,9 @@ export function jobView(bucket: string, region: string, jobId: string): Panel {
       ...fact('State', h('span', { class: `state state-${state}`, id: 'job-state' }, state)),
       ...fact('Progress', state === 'Running' ? `${text(job, 'Progress') || '0'} %` : ''),
       ...fact('Input', text(job, 'Input', 'Object')), ...fact('Template', text(job, 'Operation', 'TemplateName') || text(job, 'Operation', 'TemplateId')),
+      ...fact('Output', ['Object', 'AuObject', 'BassObject', 'DrumObject'].map((f) => text(job, 'Operation', 'Output', f)).filter((v) => v !== '').join(', ')),
+      ...fact('Text', text(job, 'Operation', 'TtsConfig', 'Input')),
+      ...fact('Priority', text(job, 'Operation', 'JobLevel')), ...fact('UserData', text(job, 'Operation', 'UserData')),
       ...fact('Created', text(job, 'CreationTime')), ...fact('Started', text(job, 'StartTime')), ...fact('Ended', text(job, 'EndTime')));
     cancel.hidden = state !== 'Submitted';
     failure.replaceChildren();
