@@ -154,6 +154,10 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
       await page.getByText(`Uploaded input/${name}`).waitFor();
     }
     await page.getByRole('row').filter({ hasText: 'input/noisy.wav' }).waitFor();
+    // Preview an object before processing it: played and drawn in the page.
+    await page.getByRole('row').filter({ hasText: 'input/noisy.wav' }).getByRole('button', { name: 'Listen' }).click();
+    await page.getByRole('heading', { name: 'Listen: input/noisy.wav' }).waitFor();
+    await page.locator('section.stem[data-drawn="true"]').waitFor();
     const long = join(work, 'long.mp3');
     writeFileSync(long, songMp3(40));
     await page.getByRole('form', { name: 'Upload audio or video' }).getByLabel('Files').setInputFiles(long);

@@ -1,5 +1,6 @@
 import { cosHost, getObjectBlob, send, sendXml, upload } from '../api.ts';
 import { act, fmtBytes, field, h, input, showError, showOk } from '../dom.ts';
+import { stemPlayer } from '../audio/player.ts';
 import { kids, text } from '../xml.ts';
 import type { Panel } from './bucket.ts';
 
@@ -9,6 +10,16 @@ export function objectsPanel(bucket: string, region: string): Panel {
   const tbody = h('tbody');
   const more = h('button', { type: 'button', hidden: true }, 'Next page');
   let marker = '';
+  // One object at a time can be previewed: played, with its waveform and spectrogram.
+  const preview = h('div');
+  let previewPlayer: { dispose: () => void } | undefined;
+  function listen(key: string): void {
+    previewPlayer?.dispose();
+    const p = stemPlayer([{ label: 'Preview', bucket, region, key }]);
+    previewPlayer = p;
+    preview.replaceChildren(p.el);
+    p.el.querySelector('h2')!.textContent = `Listen: ${key}`;
+  }
 
   async function load(reset = true): Promise<void> {
     if (reset) { marker = ''; tbody.replaceChildren(); }
@@ -22,6 +33,8 @@ export function objectsPanel(bucket: string, region: string): Panel {
   }
 
   function rowEl(o: { key: string; size: number; modified: string }): HTMLElement {
+    const play = h('button', { type: 'button' }, 'Listen');
+    play.addEventListener('click', () => listen(o.key));
     const dl = h('button', { type: 'button' }, 'Download');
     dl.addEventListener('click', () => act(dl, async () => saveBlob(await getObjectBlob(bucket, region, o.key), o.key)));
     const del = h('button', { type: 'button', class: 'danger' }, 'Delete');
@@ -31,7 +44,7 @@ export function objectsPanel(bucket: string, region: string): Panel {
       showOk(`Deleted ${o.key}.`);
       await load();
     }));
-    return h('tr', {}, h('th', { scope: 'row' }, o.key), h('td', { class: 'num' }, fmtBytes(o.size)), h('td', {}, o.modified.replace('T', ' ').replace(/\.\d+Z$/, 'Z')), h('td', {}, dl, ' ', del));
+    return h('tr', {}, h('th', { scope: 'row' }, o.key), h('td', { class: 'num' }, fmtBytes(o.size)), h('td', {}, o.modified.replace('T', ' ').replace(/\.\d+Z$/, 'Z')), h('td', {}, play, ' ', dl, ' ', del));
   }
 
   // Upload: a real file input (keyboard) inside a drop zone (mouse).
@@ -71,9 +84,9 @@ export function objectsPanel(bucket: string, region: string): Panel {
   more.addEventListener('click', () => act(more, () => load(false)));
   const el = h('div', {}, zone, filter,
     h('table', { class: 'list' }, h('caption', {}, 'Objects'), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Size'), h('th', { scope: 'col' }, 'Modified'), h('th', { scope: 'col' }, 'Actions'))), tbody),
-    more);
+    more, preview);
   load().catch((err) => showError(err));
-  return { el };
+  return { el, dispose: () => previewPlayer?.dispose() };
 }
 
 /** Saves a Blob under the key's last path segment. */
