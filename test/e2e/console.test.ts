@@ -271,6 +271,23 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
     await filters.getByLabel('Tag').selectOption('NoiseReduction');
     await filters.getByRole('button', { name: 'Apply' }).click();
     await page.waitForFunction((id) => { const rows = document.querySelectorAll('#jobs-table tbody tr[data-job]'); return rows.length === 1 && rows[0]!.getAttribute('data-job') === id; }, nrId);
+    // Paging: the four VoiceSeparate jobs, three per page, newest first.
+    const jobRows = () => page.locator('#jobs-table tbody tr[data-job]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')));
+    await filters.getByLabel('Tag').selectOption('VoiceSeparate');
+    await filters.getByLabel('Per page').selectOption('3');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#jobs-table tbody tr[data-job]').length === 3);
+    const page1 = await jobRows();
+    assert.equal(page1[0], badId);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('#jobs-table tbody tr[data-job]').length === 1);
+    const page2 = await jobRows();
+    assert.equal(new Set([...page1, ...page2]).size, 4);
+    assert.equal(await page.getByRole('button', { name: 'Next page' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.getByText('Page 1').waitFor();
+    assert.deepEqual(await jobRows(), page1);
 
     // Edit, then delete, the template; delete an object.
     await page.getByRole('link', { name: 'Templates' }).click();

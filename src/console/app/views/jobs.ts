@@ -27,6 +27,7 @@ export function jobsPanel(bucket: string, region: string): Panel {
   const fState = select('filter-state', STATES, '', 'All states');
   const fInput = input('filter-input', '', { placeholder: 'exact input key' });
   const fOrder = select('filter-order', ['Desc', 'Asc'], 'Desc');
+  const fSize = select('filter-size', ['3', '10', '25', '50', '100'], '10');
   const tbody = h('tbody');
   const prev = h('button', { type: 'button' }, 'Previous page');
   const next = h('button', { type: 'button' }, 'Next page');
@@ -36,19 +37,24 @@ export function jobsPanel(bucket: string, region: string): Panel {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
 
+  let loadSeq = 0;
   async function load(): Promise<void> {
     clearTimeout(timer);
+    // Only the newest load may draw: a poll still in flight when the page changes is dropped.
+    const seq = ++loadSeq;
+    const shown = page;
     const r = await ci('GET', bucket, region, '/jobs', {
-      query: { tag: fTag.value || undefined, states: fState.value || undefined, inputObject: fInput.value || undefined, orderByTime: fOrder.value, size: '10', nextToken: tokens[page] || undefined },
+      query: { tag: fTag.value || undefined, states: fState.value || undefined, inputObject: fInput.value || undefined, orderByTime: fOrder.value, size: fSize.value, nextToken: tokens[shown] || undefined },
     });
+    if (seq !== loadSeq || disposed) return;
     const jobs = kids(r, 'JobsDetail');
     const nextToken = text(r, 'NextToken');
-    tokens[page + 1] = nextToken;
+    tokens[shown + 1] = nextToken;
     tbody.replaceChildren(...jobs.map(rowEl));
     if (jobs.length === 0) tbody.append(h('tr', {}, h('td', { colspan: 6 }, 'No jobs match.')));
-    prev.disabled = page === 0;
+    prev.disabled = shown === 0;
     next.disabled = !nextToken;
-    pageInfo.textContent = `Page ${page + 1}`;
+    pageInfo.textContent = `Page ${shown + 1}`;
     // Live state: poll while anything shown can still change.
     if (!disposed && jobs.some((j) => ACTIVE.has(text(j, 'State')))) timer = setTimeout(() => void load().catch(showError), POLL_MS);
   }
@@ -73,10 +79,11 @@ export function jobsPanel(bucket: string, region: string): Panel {
       h('td', {}, cancel));
   }
 
-  const filters = h('form', { class: 'row filters', 'aria-label': 'Filter jobs' }, field('Tag', fTag), field('State', fState), field('Input object', fInput), field('Order', fOrder), h('button', { type: 'submit' }, 'Apply'));
+  const filters = h('form', { class: 'row filters', 'aria-label': 'Filter jobs' }, field('Tag', fTag), field('State', fState), field('Input object', fInput), field('Order', fOrder), field('Per page', fSize), h('button', { type: 'submit' }, 'Apply'));
   filters.addEventListener('submit', (e) => { e.preventDefault(); page = 0; tokens.length = 1; void act(undefined, load); });
-  prev.addEventListener('click', () => { page--; void act(prev, load); });
-  next.addEventListener('click', () => { page++; void act(next, load); });
+  // Not act(button, …): it would re-enable the button after load() decided its state.
+  prev.addEventListener('click', () => { page--; void act(undefined, load); });
+  next.addEventListener('click', () => { page++; void act(undefined, load); });
   const el = h('div', {}, form,
     h('h2', {}, 'Jobs'), filters,
     h('table', { class: 'list', id: 'jobs-table' }, h('caption', {}, 'Jobs, newest first (updates live)'), h('thead', {}, h('tr', {}, ...['JobId', 'Tag', 'State', 'Input', 'Created', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))), tbody),

@@ -128,8 +128,9 @@ export function templatesPanel(bucket: string, region: string): Panel {
 
   const filters = h('form', { class: 'row', 'aria-label': 'Filter templates' }, field('Tag', filterTag), field('Category', filterCategory), field('Name', filterName), h('button', { type: 'submit' }, 'Show'));
   filters.addEventListener('submit', (e) => { e.preventDefault(); page = 1; void act(undefined, load); });
-  prev.addEventListener('click', () => { page--; void act(prev, load); });
-  next.addEventListener('click', () => { page++; void act(next, load); });
+  // Not act(button, …): it would re-enable the button after load() decided its state.
+  prev.addEventListener('click', () => { page--; void act(undefined, load); });
+  next.addEventListener('click', () => { page++; void act(undefined, load); });
   renderFields();
   const el = h('div', {},
     filters,
