@@ -357,6 +357,21 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
     }
   });
 
+  test('on a plain-http origin that is not loopback (no WebCrypto) the built-in SHA-1 signs', async () => {
+    // The browser resolves console.test to the loopback server, but the origin is not a secure context.
+    const lan = await launch(['--host-resolver-rules=MAP console.test 127.0.0.1']);
+    try {
+      const p = await lan.newPage();
+      const origin = `http://console.test:${server.port}`;
+      await signIn(p, origin, ROOT_ID, ROOT_KEY);
+      assert.deepEqual(await p.evaluate(() => [isSecureContext, typeof crypto.subtle]), [false, 'undefined']);
+      await p.getByText(`APPID ${APPID}`).waitFor();
+      await p.getByRole('row').filter({ hasText: Bucket }).waitFor();
+    } finally {
+      await lan.close();
+    }
+  });
+
   test('a bad key shows a clear error and does not sign in', async () => {
     const p = await browser.newPage();
     try {

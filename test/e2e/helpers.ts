@@ -11,11 +11,11 @@ export const SKIP_REASON = `${CHROMIUM} is not installed (apt-get install chromi
 
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'console');
 
-export async function launch(): Promise<Browser> {
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required', ...extraArgs],
   });
 }
 
@@ -41,6 +41,7 @@ export async function createSubKey(dataDir: string, policyFile: string, name: st
 
 /** Signs in through the form. */
 export async function signIn(page: Page, url: string, id: string, key: string): Promise<void> {
+  // url: the server's origin, e.g. http://127.0.0.1:port
   await page.goto(`${url}/console/`);
   await page.getByLabel('SecretId').fill(id);
   await page.getByLabel('SecretKey').fill(key);
