@@ -9,6 +9,8 @@ import type { AppDeps, HandlerArgs, RequestContext } from './context.ts';
 import { ApiError, toApiError } from './errors/api-error.ts';
 import { sendError } from './errors/send.ts';
 import { parseRequestTarget } from './request-target.ts';
+import { readConsoleHost, requireSignedConsoleHost } from '../console/console-host.ts';
+import { isConsoleRequest, registerConsoleRoutes } from '../console/serve.ts';
 import { defaultResources, matchRoute } from './routes.ts';
 
 /**
@@ -85,15 +87,19 @@ export function buildApp(deps: AppDeps) {
   app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
 
   app.addHook('onRequest', async (req, reply) => {
+    // Unsigned GETs under /console/ are the web console's own files (src/console/serve.ts).
+    if (isConsoleRequest(req)) return;
     const requestId = req.id;
     const originalUrl = (req.raw as unknown as Record<symbol, string | undefined>)[ABSOLUTE_HOST] ?? req.raw.url ?? '/';
     const forwarded = config.trustForwardedHost ? (req.headers['x-forwarded-host'] as string | undefined)?.split(',')[0]?.trim() : undefined;
     const receivedHost = req.headers.host ?? '';
+    // The web console names its virtual host in a signed header (src/console/console-host.ts).
+    const consoleHost = readConsoleHost(req.headers);
     const ctx: RequestContext = {
       requestId,
       traceId: Buffer.from(`${requestId}:${PID}`).toString('base64url'),
-      family: guessFamily(forwarded ?? receivedHost),
-      host: forwarded ?? receivedHost,
+      family: guessFamily(consoleHost ?? forwarded ?? receivedHost),
+      host: consoleHost ?? forwarded ?? receivedHost,
       address: undefined,
       target: undefined,
       principal: undefined,
@@ -106,12 +112,13 @@ export function buildApp(deps: AppDeps) {
     const target = parseRequestTarget(originalUrl);
     ctx.target = target;
     // RFC 9112 §3.2.2: with an absolute-form target, its authority is the host.
-    if (target.absoluteHost && !forwarded) ctx.host = target.absoluteHost;
+    if (target.absoluteHost && !forwarded && !consoleHost) ctx.host = target.absoluteHost;
     const health = deps.ops?.healthEndpoint(req.method, ctx.host, target);
     if (health) return deps.ops!.answerHealth(health, req, reply);
     ctx.address = resolveAddress(ctx.host, target.decodedPath, config);
 
     const located = locateSignature(req.headers, target.query);
+    if (consoleHost !== undefined) requireSignedConsoleHost(located);
     checkTimeWindow(located.fields, Math.floor(Date.now() / 1000), config.clockSkewSeconds);
     const { principal, secretKey } = await deps.principals.resolve(located.fields.secretId);
     const hostCandidates = [...new Set([ctx.host, ctx.host.replace(/:\d+$/, ''), receivedHost, receivedHost.replace(/:\d+$/, '')])];
@@ -124,7 +131,8 @@ export function buildApp(deps: AppDeps) {
         hostCandidates,
         nowSeconds: Math.floor(Date.now() / 1000),
         clockSkewSeconds: config.clockSkewSeconds,
-        requireSignedHost: config.requireSignedHost,
+        // A signed console host header already binds the signature to the addressed host (§5.7's purpose).
+        requireSignedHost: config.requireSignedHost && consoleHost === undefined,
       },
       located,
       secretKey,
@@ -145,6 +153,7 @@ export function buildApp(deps: AppDeps) {
     return reply;
   };
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'], url: '/', handler: handle, exposeHeadRoute: false });
+  registerConsoleRoutes(app, handle, config.domainSuffixes[0]);
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'], url: '/*', handler: handle, exposeHeadRoute: false });
 
   if (deps.ops) {

@@ -35,7 +35,9 @@ export function validateKey(field: string, key: string | undefined, required: bo
   }
   const k = key.replace(/^\/+/, '');
   if (k === '') throw new ValidationError(field, `${show(key)} is not an object key`);
-  if (Buffer.byteLength(k, 'utf8') > OUTPUT_KEY_MAX_BYTES) throw new ValidationError(field, `is ${Buffer.byteLength(k, 'utf8')} bytes; the limit is ${OUTPUT_KEY_MAX_BYTES}`);
+  // TextEncoder, not Buffer: this module also runs in the web console (src/console).
+  const bytes = new TextEncoder().encode(k).length;
+  if (bytes > OUTPUT_KEY_MAX_BYTES) throw new ValidationError(field, `is ${bytes} bytes; the limit is ${OUTPUT_KEY_MAX_BYTES}`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(k)) throw new ValidationError(field, 'contains control characters');
   if (k.split('/').some((seg) => seg === '.' || seg === '..')) throw new ValidationError(field, `${show(key)} contains a "." or ".." segment`);

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { authorizationValue, canonicalPairs, httpString, stringToSign } from './string-to-sign.ts';
 
 /**
  * The COS request signature, `q-sign-algorithm=sha1` (spec/signature.md §2–3),
@@ -6,10 +7,7 @@ import { createHash, createHmac } from 'node:crypto';
  * Used by the server to verify requests and by tests and the CLI to sign them.
  */
 
-/** UrlEncode of spec/signature.md §2: everything but `A–Z a–z 0–9 - _ . ~`, upper-case hex, space = %20. */
-export function cosUrlEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-}
+export { canonicalPairs, cosUrlEncode, httpString } from './string-to-sign.ts';
 
 export function sha1Hex(text: string): string {
   return createHash('sha1').update(text, 'utf8').digest('hex');
@@ -36,26 +34,6 @@ export interface SignedPair {
 }
 
 /**
- * Step 3/4: turns name/value pairs into the `k=v&…` string and the `k;k;…`
- * list: key → lower(UrlEncode(key)), value → UrlEncode(value), sorted
- * byte-wise on the transformed key.
- */
-export function canonicalPairs(pairs: Array<{ key: string; value: string }>): { joined: string; list: string } {
-  const transformed = pairs
-    .map((p) => ({ key: cosUrlEncode(p.key).toLowerCase(), value: cosUrlEncode(p.value) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return {
-    joined: transformed.map((p) => `${p.key}=${p.value}`).join('&'),
-    list: transformed.map((p) => p.key).join(';'),
-  };
-}
-
-/** Step 5: `lower(method)\npath\nparams\nheaders\n` with the URL-decoded path. */
-export function httpString(method: string, decodedPath: string, httpParameters: string, httpHeaders: string): string {
-  return `${method.toLowerCase()}\n${decodedPath}\n${httpParameters}\n${httpHeaders}\n`;
-}
-
-/**
  * Step 2 is the same for every request a client signs with one key window
  * (SDKs reuse a window for many requests), so SignKeys are memoised.
  */
@@ -74,8 +52,7 @@ function signKeyFor(secretKey: string, keyTime: string): string {
 /** Steps 2, 6, 7: the signature over an HttpString. */
 export function signHttpString(secretKey: string, keyTime: string, signTime: string, http: string): string {
   const signKey = signKeyFor(secretKey, keyTime);
-  const stringToSign = `sha1\n${signTime}\n${sha1Hex(http)}\n`;
-  return hmacSha1Hex(signKey, stringToSign);
+  return hmacSha1Hex(signKey, stringToSign(signTime, sha1Hex(http)));
 }
 
 export interface SignRequestInput {
@@ -103,15 +80,7 @@ export function signRequest(input: SignRequestInput): string {
     keyTime,
     httpString(input.method, input.decodedPath, params.joined, headers.joined),
   );
-  return [
-    'q-sign-algorithm=sha1',
-    `q-ak=${input.secretId}`,
-    `q-sign-time=${keyTime}`,
-    `q-key-time=${keyTime}`,
-    `q-header-list=${headers.list}`,
-    `q-url-param-list=${params.list}`,
-    `q-signature=${signature}`,
-  ].join('&');
+  return authorizationValue({ secretId: input.secretId, keyTime, headerList: headers.list, urlParamList: params.list, signature });
 }
 
 /**
