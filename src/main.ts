@@ -12,7 +12,8 @@ import { AddressPolicy } from './net/address-policy.ts';
 import { LocalFsStorage } from './storage/local-fs.ts';
 import { findActiveRoot, insertCredential, upsertRootCredential } from './store/credentials.ts';
 import { cancelQueuedJobs } from './store/jobs.ts';
-import { openSqliteStore } from './store/sqlite/open.ts';
+import { isPostgresUrl, openMetadataStore } from './store/open.ts';
+import { redactUrl } from './store/postgres/open.ts';
 import type { MetadataStore } from './store/store.ts';
 import { CallbackDeliverer } from './worker/callback-delivery.ts';
 import type { Pipeline } from './worker/pipeline.ts';
@@ -30,8 +31,14 @@ export const dataPaths = (dataDir: string) => ({
 
 export const DEFAULT_APPID = '1250000000';
 
-export function openStore(config: Config): MetadataStore {
-  return openSqliteStore(dataPaths(config.dataDir).metadata);
+/** The metadata store `--store` names: PostgreSQL, or SQLite in the data directory (issue 8 §1). */
+export function openStore(config: Config): Promise<MetadataStore> {
+  return openMetadataStore(config.store, dataPaths(config.dataDir).metadata);
+}
+
+/** Where the metadata lives, for start-up lines (never the password). */
+export function storeLabel(config: Config): string {
+  return isPostgresUrl(config.store) ? redactUrl(config.store) : dataPaths(config.dataDir).metadata;
 }
 
 /** Job pipelines by Tag (spec/jobs.md §1.2–1.5); a Tag without one is refused at submit. */
@@ -63,9 +70,9 @@ export function callbackUrlChecker(policy: AddressPolicy): (url: string) => void
   };
 }
 
-export function openDeps(config: Config): AppDeps & { policy: AddressPolicy; pipelines: Map<string, Pipeline> } {
+export async function openDeps(config: Config): Promise<AppDeps & { policy: AddressPolicy; pipelines: Map<string, Pipeline> }> {
   setFfmpegPaths({ ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath });
-  const store = openStore(config);
+  const store = await openStore(config);
   const storage = new LocalFsStorage(dataPaths(config.dataDir).objects);
   const policy = new AddressPolicy(config.callbackAllow);
   const pipelines = buildPipelines(config);
@@ -119,7 +126,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, withWorker: boolean): { pool: WorkerPool | undefined; deliverer: CallbackDeliverer } {
+function startBackground(deps: Awaited<ReturnType<typeof openDeps>>, log: pino.Logger, withWorker: boolean): { pool: WorkerPool | undefined; deliverer: CallbackDeliverer } {
   const { config } = deps;
   const deliverer = new CallbackDeliverer({
     store: deps.store,
@@ -152,8 +159,8 @@ function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, wi
  * ones, gives running jobs back to the queue if they outlast the grace
  * period, then closes the store.
  */
-export async function startServer(config: Config, print: (line: string) => void = console.log, withWorker = true): Promise<RunningServer> {
-  const deps = openDeps(config);
+export async function startServer(config: Config, print: (line: string) => void = console.log, withWorker = !config.noWorker): Promise<RunningServer> {
+  const deps = await openDeps(config);
   await ensureRootCredential(deps.store, config, print);
   const app = buildApp(deps);
   const { pool, deliverer } = startBackground(deps, app.log as unknown as pino.Logger, withWorker);
@@ -180,7 +187,7 @@ export async function startServer(config: Config, print: (line: string) => void 
 
 /** `smart-audio worker`: the job worker alone, against the same data directory (issue #4 §6). */
 export async function startWorker(config: Config): Promise<{ pool: WorkerPool | undefined; close(): Promise<void> }> {
-  const deps = openDeps(config);
+  const deps = await openDeps(config);
   const log = pino({ level: config.logLevel === 'silent' ? 'silent' : config.logLevel });
   const { pool, deliverer } = startBackground(deps, log, true);
   return {

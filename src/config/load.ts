@@ -71,6 +71,9 @@ export function loadConfig(flags: Record<string, string | boolean | undefined> =
   if (!['auto', 'speech', 'music'].includes(c.engineChoice)) problems.push(`SMART_AUDIO_ENGINE_CHOICE: auto, speech or music, got "${c.engineChoice}"`);
   if (!['gtcrn', 'rnnoise'].includes(c.noiseReductionEngine)) problems.push(`SMART_AUDIO_NOISE_REDUCTION_ENGINE: gtcrn or rnnoise, got "${c.noiseReductionEngine}"`);
   if (c.noiseReductionMaxInputBytes < 1) problems.push(`--noise-reduction-max-input-bytes: at least 1, got ${c.noiseReductionMaxInputBytes}`);
+  if (c.store !== undefined && c.store !== 'sqlite' && !/^postgres(ql)?:\/\/./i.test(c.store)) {
+    problems.push('SMART_AUDIO_STORE / --store: expected sqlite or a postgres:// URL');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(c);
 }

@@ -52,6 +52,8 @@ export interface ConfigValues {
   speechEngine: string;
   noiseReductionEngine: string;
   noiseReductionMaxInputBytes: number;
+  store: string | undefined;
+  noWorker: boolean;
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -91,4 +93,6 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'speechEngine', env: 'SMART_AUDIO_SPEECH_ENGINE', flag: 'speech-engine', type: 'string', default: 'gtcrn', doc: 'Engine for speech: voice = the enhanced speech, background = the rest.' },
   { name: 'noiseReductionEngine', env: 'SMART_AUDIO_NOISE_REDUCTION_ENGINE', flag: 'noise-reduction-engine', type: 'string', default: 'gtcrn', doc: 'Engine of NoiseReduction jobs: gtcrn (better, 16 kHz speech band) or rnnoise (about 4 times less CPU, full band at 48 kHz).' },
   { name: 'noiseReductionMaxInputBytes', env: 'SMART_AUDIO_NOISE_REDUCTION_MAX_INPUT_BYTES', flag: 'noise-reduction-max-input-bytes', type: 'int', default: 10 * 1024 * 1024, doc: 'Largest NoiseReduction input (spec/limits.md: 10 MB); larger inputs are refused with InvalidArgument.' },
+  { name: 'store', env: 'SMART_AUDIO_STORE', flag: 'store', type: 'string', default: undefined, doc: 'Metadata store: a postgres://user:password@host:5432/db URL (also readable from SMART_AUDIO_STORE_FILE, keeping the password out of process lists), or sqlite (the default: metadata.sqlite in --data-dir).', secret: true },
+  { name: 'noWorker', env: 'SMART_AUDIO_NO_WORKER', flag: 'no-worker', type: 'bool', default: false, doc: '`serve` runs the API only; run `smart-audio worker` processes against the same --store and storage.' },
 ];

@@ -15,15 +15,20 @@ import type { CallbacksTable } from './schema.ts';
 /**
  * Claims the next runnable job: Submitted, its queue Active and under its
  * MaxConcurrent, highest JobLevel first, then FIFO (spec/buckets-queues.md §7).
- * SQLite serialises this in `BEGIN IMMEDIATE`; PostgreSQL will use
- * `FOR UPDATE SKIP LOCKED` (capability `skipLocked`).
+ * SQLite serialises this in `BEGIN IMMEDIATE`. Where several workers claim at
+ * once (capabilities `skipLocked`, `rowLocks`) the candidate row is taken
+ * `FOR UPDATE SKIP LOCKED` (workers never wait on each other's candidates),
+ * then its queue's row is locked and the running jobs recounted, so
+ * MaxConcurrent holds across every worker on every host: claims of one queue
+ * take turns for the few milliseconds of this transaction.
  */
 export async function claimNextJob(store: MetadataStore, workerId: string, leaseMs: number, now: number): Promise<Job | undefined> {
+  const caps = store.capabilities;
   return store.writeTx(async (tx) => {
-    const candidate = await tx
+    let pick = tx
       .selectFrom('jobs as j')
       .innerJoin('queues as q', 'q.id', 'j.queue_id')
-      .select('j.id')
+      .select(['j.id', 'j.queue_id'])
       .where('j.state', '=', 'Submitted')
       .where('q.state', '=', 'Active')
       .where('j.run_after', '<=', now)
@@ -39,10 +44,23 @@ export async function claimNextJob(store: MetadataStore, workerId: string, lease
       )
       .orderBy('j.job_level', 'desc')
       .orderBy('j.seq', 'asc')
-      .limit(1)
-      .executeTakeFirst();
+      .limit(1);
+    if (caps.skipLocked) pick = pick.forUpdate('j').skipLocked();
+    const candidate = await pick.executeTakeFirst();
     if (!candidate) return undefined;
-    await tx
+    if (caps.rowLocks) {
+      // The count above may be stale by the time we hold the job: recount under the queue's lock.
+      const queue = await tx.selectFrom('queues').select(['max_concurrent', 'state']).where('id', '=', candidate.queue_id).forUpdate().executeTakeFirst();
+      if (!queue || queue.state !== 'Active') return undefined;
+      const { n } = await tx
+        .selectFrom('jobs')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('queue_id', '=', candidate.queue_id)
+        .where('state', '=', 'Running')
+        .executeTakeFirstOrThrow();
+      if (Number(n) >= Number(queue.max_concurrent)) return undefined;
+    }
+    const res = await tx
       .updateTable('jobs')
       .set((eb) => ({
         state: 'Running',
@@ -54,7 +72,8 @@ export async function claimNextJob(store: MetadataStore, workerId: string, lease
       }))
       .where('id', '=', candidate.id)
       .where('state', '=', 'Submitted')
-      .execute();
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) return undefined;
     return findJob(tx, candidate.id);
   });
 }
@@ -133,7 +152,10 @@ export async function releaseJob(store: MetadataStore, jobId: string, workerId: 
  */
 export async function recoverExpiredLeases(store: MetadataStore, now: number, onFailed: (job: Job, queue: Queue | undefined) => Finish['callbacks']): Promise<{ requeued: number; failed: string[] }> {
   return store.writeTx(async (tx) => {
-    const expired = await tx.selectFrom('jobs').selectAll().where('state', '=', 'Running').where('locked_until', '<', now).execute();
+    let q = tx.selectFrom('jobs').selectAll().where('state', '=', 'Running').where('locked_until', '<', now);
+    // Another worker recovering the same rows right now: leave them to it.
+    if (store.capabilities.skipLocked) q = q.forUpdate().skipLocked();
+    const expired = await q.execute();
     let requeued = 0;
     const failed: string[] = [];
     for (const r of expired) {
@@ -143,12 +165,15 @@ export async function recoverExpiredLeases(store: MetadataStore, now: number, on
         const message = queueGone
           ? 'Smart Audio was disabled on the bucket while the job was running, and its worker stopped responding.'
           : `The worker running this job stopped responding ${r.attempts} time(s); giving up.`;
-        await tx
+        const res = await tx
           .updateTable('jobs')
           .set({ state: 'Failed', code: 'InternalError', message, ended_at: now, locked_by: null, locked_until: null, progress: null })
           .where('id', '=', r.id)
           .where('state', '=', 'Running')
-          .execute();
+          .where('locked_by', '=', r.locked_by ?? '')
+          .executeTakeFirst();
+        // Zero rows: its worker finished it (or someone recovered it) meanwhile; notify nothing twice.
+        if (Number(res.numUpdatedRows) === 0) continue;
         const job = await findJob(tx, r.id);
         if (job) {
           for (const cb of onFailed(job, await findQueue(tx, job.queueId))) {
@@ -157,13 +182,14 @@ export async function recoverExpiredLeases(store: MetadataStore, now: number, on
         }
         failed.push(r.id);
       } else {
-        await tx
+        const res = await tx
           .updateTable('jobs')
           .set({ state: 'Submitted', locked_by: null, locked_until: null, progress: null })
           .where('id', '=', r.id)
           .where('state', '=', 'Running')
-          .execute();
-        requeued++;
+          .where('locked_by', '=', r.locked_by ?? '')
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) > 0) requeued++;
       }
     }
     return { requeued, failed };

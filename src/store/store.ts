@@ -1,18 +1,13 @@
 /**
  * The metadata store: one interface, one implementation per SQL dialect
- * (`sqlite/` now; PostgreSQL in the scale-out issue). Implementations MUST pass
+ * (`sqlite/`, `postgres/`). Implementations MUST pass
  * `test/integration/store.test.ts` unchanged.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import type { DialectCapabilities, DialectName } from './dialect.ts';
 
-/** Named differences between dialects (kysely adapters, pg-boss BACKEND_PROFILES). */
-export interface DialectCapabilities {
-  /** `SELECT … FOR UPDATE SKIP LOCKED` is available (PostgreSQL). */
-  skipLocked: boolean;
-  /** Several processes may write at once without a database-wide lock (PostgreSQL). */
-  concurrentWriters: boolean;
-}
+export type { DialectCapabilities } from './dialect.ts';
 
 export interface CredentialRecord {
   secretId: string;
@@ -34,7 +29,7 @@ export interface BucketRecord {
 }
 
 export interface MetadataStore {
-  readonly dialect: string;
+  readonly dialect: DialectName;
   readonly capabilities: DialectCapabilities;
   /** The query builder, for store modules (`store/*.ts`) only. */
   readonly db: Kysely<Database>;
