@@ -23,16 +23,18 @@ import {
 } from '../../src/store/control-plane.ts';
 import { MIGRATIONS, type Migration } from '../../src/store/migrations/index.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
+import { openPostgresStore } from '../../src/store/postgres/open.ts';
+import { PG_ADMIN_URL, adminQuery, createTestDatabase } from '../helpers/postgres.ts';
 import type { MetadataStore } from '../../src/store/store.ts';
 import { deleteTemplate, findTemplate, insertTemplate, listTemplates, replaceTemplate } from '../../src/store/templates.ts';
 
 /**
  * The metadata store contract (src/store/store.ts: "Implementations MUST pass
  * test/integration/store.test.ts unchanged"). Every test runs once per dialect
- * in DIALECTS (default `sqlite`); a dialect without an implementation yet is
- * skipped, not failed.
+ * in DIALECTS (default `sqlite,postgres`; PostgreSQL gets a fresh database
+ * per test, test/helpers/postgres.ts); an unknown dialect is skipped.
  */
-const DIALECTS = (process.env.DIALECTS ?? 'sqlite').split(',').map((d) => d.trim()).filter((d) => d !== '');
+const DIALECTS = (process.env.DIALECTS ?? 'sqlite,postgres').split(',').map((d) => d.trim()).filter((d) => d !== '');
 
 interface TestStore {
   dialect: string;
@@ -41,25 +43,26 @@ interface TestStore {
   /** The store opened with every migration. */
   store: MetadataStore;
   /** Opens another store on the same database (closed after the test). */
-  open(migrations?: readonly Migration[]): MetadataStore;
+  open(migrations?: readonly Migration[]): Promise<MetadataStore>;
   /** Code for `node --import tsx --input-type=module -e` that opens the store and prints the migration versions. */
   childOpenScript?: (startAt: number) => string;
 }
 
 const SQLITE_MODULE = pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'store', 'sqlite', 'open.ts')).href;
+const POSTGRES_MODULE = pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'store', 'postgres', 'open.ts')).href;
 
 /**
  * A fresh, empty database of `dialect`, cleaned up after the test; undefined
  * (and the test skipped) for dialects not implemented yet.
  * `migrations` picks what the first open applies (default: all).
  */
-function openTestStore(dialect: string, t: TestContext, migrations: readonly Migration[] = MIGRATIONS): TestStore | undefined {
+async function openTestStore(dialect: string, t: TestContext, migrations: readonly Migration[] = MIGRATIONS): Promise<TestStore | undefined> {
   switch (dialect) {
     case 'sqlite': {
       const dir = mkdtempSync(join(tmpdir(), 'smart-audio-store-'));
       const file = join(dir, 'metadata.sqlite');
       const opened: MetadataStore[] = [];
-      const open = (m: readonly Migration[] = MIGRATIONS) => {
+      const open = async (m: readonly Migration[] = MIGRATIONS) => {
         const s = openSqliteStore(file, m);
         opened.push(s);
         return s;
@@ -71,7 +74,7 @@ function openTestStore(dialect: string, t: TestContext, migrations: readonly Mig
       return {
         dialect,
         location: file,
-        store: open(migrations),
+        store: await open(migrations),
         open,
         childOpenScript: (startAt) => `
           const { openSqliteStore } = await import(${JSON.stringify(SQLITE_MODULE)});
@@ -83,8 +86,35 @@ function openTestStore(dialect: string, t: TestContext, migrations: readonly Mig
         `,
       };
     }
+    case 'postgres': {
+      const database = await createTestDatabase();
+      const opened: MetadataStore[] = [];
+      const open = async (m: readonly Migration[] = MIGRATIONS) => {
+        const s = await openPostgresStore(database.url, m);
+        opened.push(s);
+        return s;
+      };
+      t.after(async () => {
+        for (const s of opened) await s.close().catch(() => undefined);
+        await database.drop();
+      });
+      return {
+        dialect,
+        location: database.name,
+        store: await open(migrations),
+        open,
+        childOpenScript: (startAt) => `
+          const { openPostgresStore } = await import(${JSON.stringify(POSTGRES_MODULE)});
+          while (Date.now() < ${startAt}) {}
+          const s = await openPostgresStore(${JSON.stringify(database.url)});
+          const rows = await s.db.selectFrom('schema_migrations').select('version').orderBy('version').execute();
+          process.stdout.write(JSON.stringify(rows.map((r) => Number(r.version))));
+          await s.close();
+        `,
+      };
+    }
     default:
-      t.skip(`dialect ${dialect} not implemented yet`);
+      t.skip(`dialect ${dialect} not implemented`);
       return undefined;
   }
 }
@@ -144,7 +174,7 @@ for (const dialect of DIALECTS) {
   describe(`metadata store (${dialect})`, () => {
     describe('1. migrations', () => {
       test('1.1 a fresh database gets every migration once, recorded in schema_migrations', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const rows = await migrationRows(ts.store);
         assert.deepEqual(rows.map((r) => [r.version, r.name]), MIGRATIONS.map((m) => [m.version, m.name]));
@@ -157,23 +187,23 @@ for (const dialect of DIALECTS) {
       });
 
       test('1.2 reopening applies nothing; a later build applies only the new migrations', async (t) => {
-        const ts = openTestStore(dialect, t, MIGRATIONS.slice(0, 1));
+        const ts = await openTestStore(dialect, t, MIGRATIONS.slice(0, 1));
         if (!ts) return;
         const first = await migrationRows(ts.store);
         assert.deepEqual(first.map((r) => r.version), [MIGRATIONS[0]!.version]);
         await assert.rejects(ts.store.db.selectFrom('templates').selectAll().execute(), 'templates does not exist before migration 2');
         await new Promise((r) => setTimeout(r, 5));
-        const full = ts.open();
+        const full = await ts.open();
         const rows = await migrationRows(full);
         assert.deepEqual(rows.map((r) => r.version), MIGRATIONS.map((m) => m.version));
         assert.deepEqual(rows[0], first[0], 'migration 1 was not re-applied');
-        const again = ts.open();
+        const again = await ts.open();
         assert.deepEqual(await migrationRows(again), rows);
       });
 
       test('1.3 two processes opening the same fresh database at the same moment both succeed; no duplicate rows', async (t) => {
         for (let round = 1; round <= 4; round++) {
-          const ts = openTestStore(dialect, t, []);
+          const ts = await openTestStore(dialect, t, []);
           if (!ts) return;
           if (!ts.childOpenScript) return t.skip(`no child-process opener for ${dialect}`);
           await ts.store.close(); // an empty database file exists; nothing migrated yet
@@ -184,18 +214,18 @@ for (const dialect of DIALECTS) {
             assert.equal(r.code, 0, `round ${round}, ${who} child: ${r.stderr}`);
             assert.deepEqual(JSON.parse(r.stdout), want, `round ${round}, ${who} child sees every migration`);
           }
-          const rows = await migrationRows(ts.open());
+          const rows = await migrationRows(await ts.open());
           assert.deepEqual(rows.map((r) => r.version), want, `round ${round}: one row per migration`);
         }
       });
 
       test('1.4 a database with a newer schema version is refused, untouched, and not left open', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         await sql`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${9999}, ${'from_the_future'}, ${1})`.execute(ts.store.db);
         const before = await migrationRows(ts.store);
         await ts.store.close();
-        assert.throws(() => ts.open(), /schema version 9999, newer than this build knows/);
+        await assert.rejects(ts.open(), /schema version 9999, newer than this build knows/);
         if (dialect === 'sqlite') {
           // Closing the last connection removes the WAL files: a leaked handle would keep them.
           assert.equal(existsSync(`${ts.location}-wal`), false, 'the refused handle was closed');
@@ -207,14 +237,23 @@ for (const dialect of DIALECTS) {
             raw.close();
           }
         }
+        if (dialect === 'postgres') {
+          // The refused pool was ended: no connection of ours to the database remains.
+          const conns = await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'smart-audio'`, [ts.location]);
+          assert.equal(conns[0]!.n, 0, 'the refused pool was closed');
+          const url = new URL(PG_ADMIN_URL);
+          url.pathname = `/${ts.location}`;
+          const rows = await adminQuery<{ version: number; name: string; appliedat: string }>('SELECT version, name, applied_at AS appliedat FROM schema_migrations ORDER BY version', [], url.toString());
+          assert.deepEqual(rows.map((r) => ({ version: Number(r.version), name: r.name, appliedAt: Number(r.appliedat) })), before, 'untouched');
+        }
         // Also refused by a build that knows fewer migrations than were applied.
-        assert.throws(() => ts.open(MIGRATIONS.slice(0, 1)), /newer than this build knows/);
+        await assert.rejects(ts.open(MIGRATIONS.slice(0, 1)), /newer than this build knows/);
       });
     });
 
     describe('2. Smart Audio enablement is all-or-nothing', () => {
       test('2.1 enable writes the enablement and the queue; enabling twice returns undefined and adds nothing', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const { b, q } = asrBucket('one-1250000000');
@@ -229,7 +268,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('2.2 a failing queue insert leaves no enablement behind', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const first = asrBucket('first-1250000000');
@@ -246,7 +285,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('2.3 disable removes queue and enablement together; twice returns false; templates stay', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const { b, q } = asrBucket('gone-1250000000');
@@ -267,7 +306,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('2.4 a failing beforeDelete hook rolls the disable back', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const { b, q } = asrBucket('stays-1250000000');
@@ -284,7 +323,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('2.5 listAsrBuckets: APPID boundary, regions, exact names, prefix; oldest first', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const specs: Array<[string, string]> = [['a-one-1250000000', 'ap-guangzhou'], ['a-two-1250000000', 'ap-shanghai'], ['b-one-1250000000', 'ap-guangzhou'], ['a-one-1300000000', 'ap-guangzhou']];
@@ -305,7 +344,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('2.6 updateQueue replaces name/state/NotifyConfig of the bucket\'s own queue only', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const { b, q } = asrBucket('upd-1250000000');
@@ -322,7 +361,7 @@ for (const dialect of DIALECTS) {
 
     describe('3. templates', () => {
       test('3.1 names are unique per bucket and tag', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const a = template('a-1250000000', 'Tts', 'same');
@@ -344,7 +383,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('3.2 the per-bucket limit counts every tag and only that bucket', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         await insertTemplate(s, template('full-1250000000', 'Tts', 'one'), 3);
@@ -359,7 +398,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('3.3 find/delete are scoped to the bucket', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const a = template('a-1250000000', 'SpeechRecognition', 'mine');
@@ -373,7 +412,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('3.4 listTemplates: newest first, paging, tags, ids, literal Unicode prefix, totals', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const B = 'list-1250000000';
