@@ -26,6 +26,9 @@ import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import { PG_ADMIN_URL, adminQuery, createTestDatabase } from '../helpers/postgres.ts';
 import type { MetadataStore } from '../../src/store/store.ts';
+import { claimNextJob, extendLease, finishJob, recoverExpiredLeases, releaseJob } from '../../src/store/job-leases.ts';
+import { findJob, insertJob, listJobs, type NewJob } from '../../src/store/jobs.ts';
+import { newJobId } from '../../src/domain/ids.ts';
 import { deleteTemplate, findTemplate, insertTemplate, listTemplates, replaceTemplate } from '../../src/store/templates.ts';
 
 /**
@@ -159,6 +162,24 @@ const PARAMS: Record<TemplateTag, TemplateParams> = {
 function template(bucket: string, tag: TemplateTag, name: string, createdAt = tick(), id = newTemplateId()): Template {
   return { id, bucket, tag, name, category: 'Custom', state: 'Normal', params: PARAMS[tag], createdAt, updatedAt: createdAt } as Template;
 }
+
+function newJob(b: AsrBucket, jobLevel = 0, object = 'in/a.wav'): NewJob {
+  return {
+    id: newJobId(), bucket: b.bucket, appid: b.appid, region: b.region, queueId: b.queueId, maxAttempts: 2, createdAt: tick(),
+    spec: {
+      tag: 'NoiseReduction', input: { bucket: b.bucket, region: b.region, object }, params: PARAMS.NoiseReduction, inline: true,
+      output: { region: b.region, bucket: b.bucket, object: 'out/${jobid}.wav' }, jobLevel, callback: {},
+    },
+  };
+}
+
+/**
+ * Another connection to the same database, as a second API server or worker
+ * would have. On SQLite that is the same handle: better-sqlite3 waits for a
+ * lock synchronously, so two handles in one process would block each other's
+ * event loop; processes sharing a file are tested in worker-processes.test.ts.
+ */
+const secondConnection = async (ts: TestStore) => (ts.store.capabilities.concurrentWriters ? ts.open() : ts.store);
 
 const expectConflict = async (p: Promise<unknown>, what: string) => {
   await assert.rejects(p, (err: unknown) => {
@@ -356,6 +377,98 @@ for (const dialect of DIALECTS) {
         assert.equal(await updateQueue(s, q.id, 'other-1250000000', { name: 'x', state: 'Active', notifyConfig: EMPTY_NOTIFY_CONFIG }, 1), undefined);
         assert.equal(await updateQueue(s, newQueueId(), b.bucket, { name: 'x', state: 'Active', notifyConfig: EMPTY_NOTIFY_CONFIG }, 1), undefined);
         assert.deepEqual(await findQueue(s.db, q.id), u, 'unchanged by the refused updates');
+      });
+    });
+
+    describe('4. jobs: seq, claims, leases', () => {
+      test('4.1 seq grows with every insert; keyset paging sees each job once in both orders; MaxSize refuses more', async (t) => {
+        const ts = await openTestStore(dialect, t);
+        if (!ts) return;
+        const s = ts.store;
+        const { b, q } = asrBucket('seq-1250000000');
+        await enableAsrBucket(s, b, q);
+        // Two stores (two API servers) inserting at the same time.
+        const other = await secondConnection(ts);
+        const made = await Promise.all(Array.from({ length: 20 }, (_, i) => insertJob(i % 2 ? s : other, newJob(b), 20)));
+        const seqs = made.map((j) => j.seq).sort((x, y) => x - y);
+        assert.equal(new Set(seqs).size, 20, 'every seq is unique');
+        await expectConflict(insertJob(s, newJob(b), 20), 'QueueSaturated');
+        for (const order of ['Asc', 'Desc'] as const) {
+          const seen: number[] = [];
+          let afterSeq: number | undefined;
+          for (;;) {
+            const page = await listJobs(s, { bucket: b.bucket, order, afterSeq, limit: 7 });
+            if (page.length === 0) break;
+            seen.push(...page.map((j) => j.seq));
+            afterSeq = page.at(-1)!.seq;
+          }
+          assert.deepEqual(seen, order === 'Asc' ? seqs : [...seqs].reverse(), order);
+        }
+      });
+
+      test('4.2 MaxConcurrent holds when many workers on two connections claim at once; JobLevel then FIFO', async (t) => {
+        const ts = await openTestStore(dialect, t);
+        if (!ts) return;
+        const s = ts.store;
+        const { b, q } = asrBucket('conc-1250000000');
+        await enableAsrBucket(s, b, { ...q, maxConcurrent: 3 });
+        const low = await insertJob(s, newJob(b, 0), 100);
+        for (let i = 0; i < 8; i++) await insertJob(s, newJob(b, 0), 100);
+        const high = await insertJob(s, newJob(b, 2), 100);
+        const other = await secondConnection(ts);
+        const now = Date.now();
+        const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => claimNextJob(i % 2 ? s : other, `w${i}`, 60_000, now)));
+        const got = claims.filter((j) => j !== undefined);
+        assert.equal(got.length, 3, 'exactly MaxConcurrent jobs run');
+        assert.equal(new Set(got.map((j) => j.id)).size, 3, 'no job claimed twice');
+        assert.ok(got.some((j) => j.id === high.id), 'the higher JobLevel goes first');
+        assert.ok(got.some((j) => j.id === low.id), 'then the oldest');
+        const running = await listJobs(s, { bucket: b.bucket, states: ['Running'], order: 'Asc', limit: 100 });
+        assert.equal(running.length, 3);
+        assert.equal(await claimNextJob(s, 'late', 60_000, now), undefined, 'the queue is full');
+        // Finishing one frees one slot.
+        const i0 = claims.findIndex((j) => j !== undefined);
+        assert.equal(await finishJob(s, claims[i0]!.id, `w${i0}`, { state: 'Success', code: 'Success', message: '', callbacks: [] }, now + 1), true);
+        assert.ok(await claimNextJob(other, 'next', 60_000, now + 2));
+        assert.equal(await claimNextJob(s, 'late', 60_000, now + 3), undefined);
+      });
+
+      test('4.3 an expired lease is recovered once; the old holder can neither extend nor finish; the job ends Success exactly once', async (t) => {
+        const ts = await openTestStore(dialect, t);
+        if (!ts) return;
+        const s = ts.store;
+        const { b, q } = asrBucket('lease-1250000000');
+        await enableAsrBucket(s, b, q);
+        const job = await insertJob(s, newJob(b), 100);
+        const now = Date.now();
+        const a = await claimNextJob(s, 'dead', 1000, now);
+        assert.equal(a?.id, job.id);
+        assert.equal(a?.attempts, 1);
+        const other = await secondConnection(ts);
+        const results = await Promise.all([s, other].map((x) => recoverExpiredLeases(x, now + 5000, () => [])));
+        assert.equal(results.reduce((n, r) => n + r.requeued, 0), 1, 'requeued by one recoverer only');
+        assert.equal(await extendLease(s, job.id, 'dead', 1000, now + 5001), false);
+        const again = await claimNextJob(other, 'alive', 60_000, now + 5002);
+        assert.equal(again?.id, job.id);
+        assert.equal(again?.attempts, 2);
+        const fin = { state: 'Success' as const, code: 'Success', message: '', callbacks: [] };
+        assert.equal(await finishJob(s, job.id, 'dead', fin, now + 6000), false, 'the dead worker lost it');
+        assert.equal(await releaseJob(s, job.id, 'dead', 0), false);
+        const [x, y] = await Promise.all([finishJob(s, job.id, 'alive', fin, now + 6001), finishJob(other, job.id, 'alive', fin, now + 6002)]);
+        assert.equal(Number(x) + Number(y), 1, 'finished exactly once');
+        const stored = await findJob(s.db, job.id);
+        assert.equal(stored?.state, 'Success');
+        assert.equal(stored?.attempts, 2);
+        // Out of attempts: recovery fails it (maxAttempts 2) and enqueues its notification once.
+        const j2 = await insertJob(s, newJob(b), 100);
+        await claimNextJob(s, 'd1', 1, now);
+        await recoverExpiredLeases(s, now + 10, () => []);
+        await claimNextJob(s, 'd2', 1, now + 20);
+        const failed = await Promise.all([s, other].map((x) => recoverExpiredLeases(x, now + 100, (jj) => [{ id: `cb-${jj.id}`, url: 'http://example.com/', content_type: 'application/json', body: '{}', next_at: 0, created_at: now }])));
+        assert.deepEqual(failed.flatMap((r) => r.failed), [j2.id]);
+        assert.equal((await findJob(s.db, j2.id))?.state, 'Failed');
+        const cbs = await s.db.selectFrom('callbacks').selectAll().where('job_id', '=', j2.id).execute();
+        assert.equal(cbs.length, 1, 'one notification');
       });
     });
 
