@@ -41,6 +41,10 @@ export async function openPostgresStore(url: string, migrations: readonly Migrat
   // An idle connection dropped by the server (restart, failover) is reported
   // here; without a listener it would crash the process. The pool replaces it.
   pool.on('error', () => undefined);
+  // The same for a connection that is checked out (inside a transaction,
+  // between two queries) when the server goes away: its next query fails
+  // instead, and the pool discards it on release (it is no longer queryable).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await migratePostgres(pool, migrations);
   } catch (err) {
