@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Job, JobResult } from '../domain/jobs/types.ts';
-import { findJob } from './jobs.ts';
+import { findJob, jobFromRow } from './jobs.ts';
 import { findQueue } from './control-plane.ts';
 import type { Queue } from '../domain/queues.ts';
 import type { MetadataStore } from './store.ts';
@@ -25,22 +25,28 @@ import type { CallbacksTable } from './schema.ts';
 export async function claimNextJob(store: MetadataStore, workerId: string, leaseMs: number, now: number): Promise<Job | undefined> {
   const caps = store.capabilities;
   return store.writeTx(async (tx) => {
+    // Queues with a free slot first (few rows: one queue per bucket), then the
+    // best waiting job among them straight off the jobs_claim_order index.
     let pick = tx
       .selectFrom('jobs as j')
-      .innerJoin('queues as q', 'q.id', 'j.queue_id')
       .select(['j.id', 'j.queue_id'])
       .where('j.state', '=', 'Submitted')
-      .where('q.state', '=', 'Active')
       .where('j.run_after', '<=', now)
-      .where(
-        (eb) =>
-          eb
-            .selectFrom('jobs as r')
-            .select((e) => e.fn.countAll<number>().as('n'))
-            .whereRef('r.queue_id', '=', 'j.queue_id')
-            .where('r.state', '=', 'Running'),
-        '<',
-        sql<number>`q.max_concurrent`,
+      .where('j.queue_id', 'in', (eb) =>
+        eb
+          .selectFrom('queues as q')
+          .select('q.id')
+          .where('q.state', '=', 'Active')
+          .where(
+            (e) =>
+              e
+                .selectFrom('jobs as r')
+                .select((c) => c.fn.countAll<number>().as('n'))
+                .whereRef('r.queue_id', '=', 'q.id')
+                .where('r.state', '=', 'Running'),
+            '<',
+            sql<number>`q.max_concurrent`,
+          ),
       )
       .orderBy('j.job_level', 'desc')
       .orderBy('j.seq', 'asc')
@@ -60,7 +66,8 @@ export async function claimNextJob(store: MetadataStore, workerId: string, lease
         .executeTakeFirstOrThrow();
       if (Number(n) >= Number(queue.max_concurrent)) return undefined;
     }
-    const res = await tx
+    // RETURNING (SQLite ≥ 3.35 and PostgreSQL): no second read of the row.
+    const row = await tx
       .updateTable('jobs')
       .set((eb) => ({
         state: 'Running',
@@ -72,9 +79,9 @@ export async function claimNextJob(store: MetadataStore, workerId: string, lease
       }))
       .where('id', '=', candidate.id)
       .where('state', '=', 'Submitted')
+      .returningAll()
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return undefined;
-    return findJob(tx, candidate.id);
+    return row ? jobFromRow(row) : undefined;
   });
 }
 

@@ -11,7 +11,7 @@ import { JOB_INSERT_LOCK, JOB_SEQ_SEQUENCE } from './dialect.ts';
  * running worker extends, finished exactly once (every state change is a
  * guarded UPDATE: `WHERE state = … AND locked_by = …`).
  */
-const toJob = (r: JobsTable): Job => ({
+export const jobFromRow = (r: JobsTable): Job => ({
   id: r.id,
   seq: Number(r.seq),
   bucket: r.bucket,
@@ -93,19 +93,19 @@ export async function insertJob(store: MetadataStore, j: NewJob, maxSize: number
       ended_at: null,
     };
     await tx.insertInto('jobs').values(row).execute();
-    return toJob(row);
+    return jobFromRow(row);
   });
 }
 
 export async function findJobs(store: MetadataStore, bucket: string, ids: string[]): Promise<Job[]> {
   if (ids.length === 0) return [];
   const rows = await store.db.selectFrom('jobs').selectAll().where('bucket', '=', bucket).where('id', 'in', ids).execute();
-  return rows.map(toJob);
+  return rows.map(jobFromRow);
 }
 
 export async function findJob(db: Kysely<Database>, id: string): Promise<Job | undefined> {
   const r = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
-  return r ? toJob(r) : undefined;
+  return r ? jobFromRow(r) : undefined;
 }
 
 export interface JobListFilter {
@@ -133,7 +133,7 @@ export async function listJobs(store: MetadataStore, f: JobListFilter): Promise<
   if (f.createdBefore !== undefined) q = q.where('created_at', '<=', f.createdBefore);
   if (f.afterSeq !== undefined) q = q.where('seq', f.order === 'Asc' ? '>' : '<', f.afterSeq);
   const rows = await q.orderBy('seq', f.order === 'Asc' ? 'asc' : 'desc').limit(f.limit).execute();
-  return rows.map(toJob);
+  return rows.map(jobFromRow);
 }
 
 /** `PUT /jobs/<id>?cancel`: only a Submitted job can be cancelled (spec/jobs.md §5). */

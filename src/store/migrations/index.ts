@@ -138,4 +138,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ...(d.sequences ? [`CREATE SEQUENCE ${JOB_SEQ_SEQUENCE}`] : []),
     ],
   },
+  {
+    version: 4,
+    name: 'jobs_claim_order',
+    // The claim's ORDER BY job_level DESC, seq ASC read straight off the index
+    // (the old index could only sort both ways at once, so every waiting job
+    // was read and sorted per claim: 6.5 ms with 500 waiting on PostgreSQL,
+    // 0.13 ms with this one; bench/scale-out.ts).
+    statements: () => [`CREATE INDEX jobs_claim_order ON jobs (state, job_level DESC, seq)`, `DROP INDEX jobs_claim`],
+  },
 ];
