@@ -4,6 +4,7 @@ import type { Database } from '../schema.ts';
 import type { MetadataStore } from '../store.ts';
 import { CAPABILITIES, MIGRATION_LOCK } from '../dialect.ts';
 import { MIGRATIONS, type Migration } from '../migrations/index.ts';
+import { isStoreUnavailable } from '../unavailable.ts';
 
 /**
  * PostgreSQL metadata store (issue 8 §1): any number of API servers and
@@ -17,6 +18,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** How long a query waits for a connection before failing (the API answers 503 then). */
   connectTimeoutMs?: number;
+  /** How long opening waits for an unreachable server before giving up (default 30 s). */
+  startupWaitMs?: number;
 }
 
 // BIGINT (epoch ms, seq) and count(*) arrive as strings by default; every
@@ -46,7 +49,19 @@ export async function openPostgresStore(url: string, migrations: readonly Migrat
   // instead, and the pool discards it on release (it is no longer queryable).
   pool.on('connect', (client) => client.on('error', () => undefined));
   try {
-    await migratePostgres(pool, migrations);
+    // Processes often start together with their database (compose, CI): wait
+    // for it a little instead of failing on the first refused connection.
+    const until = Date.now() + (o.startupWaitMs ?? 30_000);
+    for (;;) {
+      try {
+        await migratePostgres(pool, migrations);
+        break;
+      } catch (err) {
+        if (!isStoreUnavailable(err)) throw err;
+        if (Date.now() > until) throw new Error(`cannot reach PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;
