@@ -4,7 +4,8 @@ import { findJob, jobFromRow } from './jobs.ts';
 import { findQueue } from './control-plane.ts';
 import type { Queue } from '../domain/queues.ts';
 import type { MetadataStore } from './store.ts';
-import type { CallbacksTable } from './schema.ts';
+import type { CallbacksTable, JobsTable } from './schema.ts';
+import { CLAIM_FUNCTION } from './dialect.ts';
 
 /**
  * The worker's side of the job table: claim with a lease, extend it, finish
@@ -20,10 +21,16 @@ import type { CallbacksTable } from './schema.ts';
  * `FOR UPDATE SKIP LOCKED` (workers never wait on each other's candidates),
  * then its queue's row is locked and the running jobs recounted, so
  * MaxConcurrent holds across every worker on every host: claims of one queue
- * take turns for the few milliseconds of this transaction.
+ * take turns for the few milliseconds of this transaction. With
+ * `serverFunctions` the same steps run server-side in one statement.
  */
 export async function claimNextJob(store: MetadataStore, workerId: string, leaseMs: number, now: number): Promise<Job | undefined> {
   const caps = store.capabilities;
+  if (caps.serverFunctions) {
+    // The same steps as below, as one statement (migration 4).
+    const { rows } = await sql<JobsTable>`SELECT * FROM ${sql.raw(CLAIM_FUNCTION)}(${workerId}, ${leaseMs}, ${now})`.execute(store.db);
+    return rows[0] ? jobFromRow(rows[0]) : undefined;
+  }
   return store.writeTx(async (tx) => {
     // Queues with a free slot first (few rows: one queue per bucket), then the
     // best waiting job among them straight off the jobs_claim_order index.

@@ -1,4 +1,4 @@
-import { JOB_SEQ_SEQUENCE, type DialectCapabilities } from '../dialect.ts';
+import { CLAIM_FUNCTION, JOB_SEQ_SEQUENCE, type DialectCapabilities } from '../dialect.ts';
 
 /**
  * Numbered, forward-only migrations. Never edit a released migration: add the
@@ -145,6 +145,47 @@ export const MIGRATIONS: readonly Migration[] = [
     // (the old index could only sort both ways at once, so every waiting job
     // was read and sorted per claim: 6.5 ms with 500 waiting on PostgreSQL,
     // 0.13 ms with this one; bench/scale-out.ts).
-    statements: () => [`CREATE INDEX jobs_claim_order ON jobs (state, job_level DESC, seq)`, `DROP INDEX jobs_claim`],
+    statements: (d) => [
+      `CREATE INDEX jobs_claim_order ON jobs (state, job_level DESC, seq)`,
+      `DROP INDEX jobs_claim`,
+      // The claim of src/store/job-leases.ts as one server-side statement
+      // (capability `serverFunctions`); the same steps, same order. A VOLATILE
+      // function takes a fresh snapshot per statement, so the recount after
+      // the queue row lock sees every claim committed while we waited for it.
+      ...(d.serverFunctions
+        ? [
+            `CREATE FUNCTION ${CLAIM_FUNCTION}(p_worker TEXT, p_lease_ms BIGINT, p_now BIGINT) RETURNS SETOF jobs
+            LANGUAGE plpgsql VOLATILE AS $fn$
+            DECLARE
+              cand RECORD;
+              q RECORD;
+              running BIGINT;
+            BEGIN
+              -- Commit the claim without waiting for the WAL flush (the flush, not
+              -- the query, was most of its latency). Safe: a claim lost in a
+              -- crash leaves the job Submitted; its worker's next lease renewal
+              -- or finish (guarded on locked_by, committed synchronously) fails
+              -- and it stops, so a job still finishes exactly once.
+              PERFORM set_config('synchronous_commit', 'off', true);
+              SELECT j.id, j.queue_id INTO cand FROM jobs j
+               WHERE j.state = 'Submitted' AND j.run_after <= p_now
+                 AND j.queue_id IN (SELECT qq.id FROM queues qq WHERE qq.state = 'Active'
+                   AND (SELECT count(*) FROM jobs r WHERE r.queue_id = qq.id AND r.state = 'Running') < qq.max_concurrent)
+               ORDER BY j.job_level DESC, j.seq ASC
+               LIMIT 1 FOR UPDATE OF j SKIP LOCKED;
+              IF NOT FOUND THEN RETURN; END IF;
+              SELECT qq.max_concurrent, qq.state INTO q FROM queues qq WHERE qq.id = cand.queue_id FOR UPDATE;
+              IF NOT FOUND OR q.state <> 'Active' THEN RETURN; END IF;
+              SELECT count(*) INTO running FROM jobs r WHERE r.queue_id = cand.queue_id AND r.state = 'Running';
+              IF running >= q.max_concurrent THEN RETURN; END IF;
+              RETURN QUERY UPDATE jobs SET state = 'Running', attempts = attempts + 1, locked_by = p_worker,
+                  locked_until = p_now + p_lease_ms, started_at = coalesce(started_at, p_now), progress = 0
+                WHERE id = cand.id AND state = 'Submitted'
+                RETURNING *;
+            END
+            $fn$`,
+          ]
+        : []),
+    ],
   },
 ];
