@@ -16,29 +16,28 @@ import { CLAIM_FUNCTION } from './dialect.ts';
 /**
  * Claims the next runnable job: Submitted, its queue Active and under its
  * MaxConcurrent, highest JobLevel first, then FIFO (spec/buckets-queues.md §7).
- * SQLite serialises this in `BEGIN IMMEDIATE`. Where several workers claim at
- * once (capabilities `skipLocked`, `rowLocks`) the candidate row is taken
- * `FOR UPDATE SKIP LOCKED` (workers never wait on each other's candidates),
- * then its queue's row is locked and the running jobs recounted, so
- * MaxConcurrent holds across every worker on every host: claims of one queue
- * take turns for the few milliseconds of this transaction. With
- * `serverFunctions` the same steps run server-side in one statement.
+ * Three steps: (1) find the queue of the best runnable job; (2) where several
+ * workers claim at once (capability `rowLocks`), lock that queue's row and
+ * recount its running jobs, so MaxConcurrent holds across every worker on
+ * every host and claims of one queue take turns (strictly in priority and
+ * FIFO order); (3) take that queue's best waiting job (`FOR UPDATE SKIP
+ * LOCKED` where available, passing over a job being cancelled or recovered).
+ * SQLite runs the steps inside `BEGIN IMMEDIATE`, which already excludes
+ * every other writer. With `serverFunctions` the same steps run server-side
+ * as one statement (migration 4).
  */
 export async function claimNextJob(store: MetadataStore, workerId: string, leaseMs: number, now: number): Promise<Job | undefined> {
   const caps = store.capabilities;
   if (caps.serverFunctions) {
-    // The same steps as below, as one statement (migration 4).
     const { rows } = await sql<JobsTable>`SELECT * FROM ${sql.raw(CLAIM_FUNCTION)}(${workerId}, ${leaseMs}, ${now})`.execute(store.db);
     return rows[0] ? jobFromRow(rows[0]) : undefined;
   }
   return store.writeTx(async (tx) => {
-    // Queues with a free slot first (few rows: one queue per bucket), then the
-    // best waiting job among them straight off the jobs_claim_order index.
-    let pick = tx
-      .selectFrom('jobs as j')
-      .select(['j.id', 'j.queue_id'])
-      .where('j.state', '=', 'Submitted')
-      .where('j.run_after', '<=', now)
+    const runnable = (qb: typeof tx) =>
+      qb.selectFrom('jobs as j').where('j.state', '=', 'Submitted').where('j.run_after', '<=', now).orderBy('j.job_level', 'desc').orderBy('j.seq', 'asc').limit(1);
+    // 1. Queues with a free slot (few rows: one per bucket), then the best runnable job's queue.
+    const first = await runnable(tx)
+      .select('j.queue_id')
       .where('j.queue_id', 'in', (eb) =>
         eb
           .selectFrom('queues as q')
@@ -55,24 +54,26 @@ export async function claimNextJob(store: MetadataStore, workerId: string, lease
             sql<number>`q.max_concurrent`,
           ),
       )
-      .orderBy('j.job_level', 'desc')
-      .orderBy('j.seq', 'asc')
-      .limit(1);
-    if (caps.skipLocked) pick = pick.forUpdate('j').skipLocked();
-    const candidate = await pick.executeTakeFirst();
-    if (!candidate) return undefined;
+      .executeTakeFirst();
+    if (!first) return undefined;
+    const queueId = first.queue_id;
+    // 2. Take turns per queue and recount under the lock.
     if (caps.rowLocks) {
-      // The count above may be stale by the time we hold the job: recount under the queue's lock.
-      const queue = await tx.selectFrom('queues').select(['max_concurrent', 'state']).where('id', '=', candidate.queue_id).forUpdate().executeTakeFirst();
+      const queue = await tx.selectFrom('queues').select(['max_concurrent', 'state']).where('id', '=', queueId).forUpdate().executeTakeFirst();
       if (!queue || queue.state !== 'Active') return undefined;
       const { n } = await tx
         .selectFrom('jobs')
         .select((e) => e.fn.countAll<number>().as('n'))
-        .where('queue_id', '=', candidate.queue_id)
+        .where('queue_id', '=', queueId)
         .where('state', '=', 'Running')
         .executeTakeFirstOrThrow();
       if (Number(n) >= Number(queue.max_concurrent)) return undefined;
     }
+    // 3. That queue's best waiting job.
+    let pick = runnable(tx).select('j.id').where('j.queue_id', '=', queueId);
+    if (caps.skipLocked) pick = pick.forUpdate().skipLocked();
+    const candidate = await pick.executeTakeFirst();
+    if (!candidate) return undefined;
     // RETURNING (SQLite ≥ 3.35 and PostgreSQL): no second read of the row.
     const row = await tx
       .updateTable('jobs')

@@ -148,8 +148,11 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (d) => [
       `CREATE INDEX jobs_claim_order ON jobs (state, job_level DESC, seq)`,
       `DROP INDEX jobs_claim`,
+      // A queue's best waiting job, and its running count (the old (queue_id, state) index's job).
+      `CREATE INDEX jobs_queue_claim ON jobs (queue_id, state, job_level DESC, seq)`,
+      `DROP INDEX jobs_queue_state`,
       // The claim of src/store/job-leases.ts as one server-side statement
-      // (capability `serverFunctions`); the same steps, same order. A VOLATILE
+      // (capability `serverFunctions`); the same three steps. A VOLATILE
       // function takes a fresh snapshot per statement, so the recount after
       // the queue row lock sees every claim committed while we waited for it.
       ...(d.serverFunctions
@@ -157,6 +160,7 @@ export const MIGRATIONS: readonly Migration[] = [
             `CREATE FUNCTION ${CLAIM_FUNCTION}(p_worker TEXT, p_lease_ms BIGINT, p_now BIGINT) RETURNS SETOF jobs
             LANGUAGE plpgsql VOLATILE AS $fn$
             DECLARE
+              qid TEXT;
               cand RECORD;
               q RECORD;
               running BIGINT;
@@ -167,17 +171,25 @@ export const MIGRATIONS: readonly Migration[] = [
               -- or finish (guarded on locked_by, committed synchronously) fails
               -- and it stops, so a job still finishes exactly once.
               PERFORM set_config('synchronous_commit', 'off', true);
-              SELECT j.id, j.queue_id INTO cand FROM jobs j
+              -- 1. The queue of the best runnable job, among queues with a free slot (no locks yet).
+              SELECT j.queue_id INTO qid FROM jobs j
                WHERE j.state = 'Submitted' AND j.run_after <= p_now
                  AND j.queue_id IN (SELECT qq.id FROM queues qq WHERE qq.state = 'Active'
                    AND (SELECT count(*) FROM jobs r WHERE r.queue_id = qq.id AND r.state = 'Running') < qq.max_concurrent)
                ORDER BY j.job_level DESC, j.seq ASC
-               LIMIT 1 FOR UPDATE OF j SKIP LOCKED;
+               LIMIT 1;
               IF NOT FOUND THEN RETURN; END IF;
-              SELECT qq.max_concurrent, qq.state INTO q FROM queues qq WHERE qq.id = cand.queue_id FOR UPDATE;
+              -- 2. Claims of one queue take turns: lock its row, recount under the lock.
+              SELECT qq.max_concurrent, qq.state INTO q FROM queues qq WHERE qq.id = qid FOR UPDATE;
               IF NOT FOUND OR q.state <> 'Active' THEN RETURN; END IF;
-              SELECT count(*) INTO running FROM jobs r WHERE r.queue_id = cand.queue_id AND r.state = 'Running';
+              SELECT count(*) INTO running FROM jobs r WHERE r.queue_id = qid AND r.state = 'Running';
               IF running >= q.max_concurrent THEN RETURN; END IF;
+              -- 3. Its best waiting job, now that no other claim of this queue runs.
+              SELECT j.id INTO cand FROM jobs j
+               WHERE j.queue_id = qid AND j.state = 'Submitted' AND j.run_after <= p_now
+               ORDER BY j.job_level DESC, j.seq ASC
+               LIMIT 1 FOR UPDATE SKIP LOCKED;
+              IF NOT FOUND THEN RETURN; END IF;
               RETURN QUERY UPDATE jobs SET state = 'Running', attempts = attempts + 1, locked_by = p_worker,
                   locked_until = p_now + p_lease_ms, started_at = coalesce(started_at, p_now), progress = 0
                 WHERE id = cand.id AND state = 'Submitted'
