@@ -126,7 +126,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function startBackground(deps: Awaited<ReturnType<typeof openDeps>>, log: pino.Logger, withWorker: boolean): { pool: WorkerPool | undefined; deliverer: CallbackDeliverer } {
+function startBackground(
+  deps: Awaited<ReturnType<typeof openDeps>>,
+  log: pino.Logger,
+  withWorker: boolean,
+): { pool: WorkerPool | undefined; deliverer: CallbackDeliverer; stopListening: () => void } {
   const { config } = deps;
   const deliverer = new CallbackDeliverer({
     store: deps.store,
@@ -138,6 +142,7 @@ function startBackground(deps: Awaited<ReturnType<typeof openDeps>>, log: pino.L
   });
   deliverer.start();
   let pool: WorkerPool | undefined;
+  let stopListening: (() => void) | undefined;
   if (withWorker && config.workerConcurrency > 0) {
     pool = new WorkerPool({
       config,
@@ -149,8 +154,10 @@ function startBackground(deps: Awaited<ReturnType<typeof openDeps>>, log: pino.L
       onJobFinished: () => deliverer.poke(),
     });
     pool.start();
+    // Jobs submitted through any API server wake this worker at once (PostgreSQL).
+    stopListening = deps.store.work?.subscribe(() => pool?.wake());
   }
-  return { pool, deliverer };
+  return { pool, deliverer, stopListening: () => stopListening?.() };
 }
 
 /**
@@ -163,9 +170,14 @@ export async function startServer(config: Config, print: (line: string) => void 
   const deps = await openDeps(config);
   await ensureRootCredential(deps.store, config, print);
   const app = buildApp(deps);
-  const { pool, deliverer } = startBackground(deps, app.log as unknown as pino.Logger, withWorker);
-  deps.onJobSubmitted = () => pool?.wake();
-  deps.onQueueUpdated = () => pool?.wake();
+  const { pool, deliverer, stopListening } = startBackground(deps, app.log as unknown as pino.Logger, withWorker);
+  // Wake this process's worker, and (PostgreSQL) the workers of every other process.
+  const announce = () => {
+    pool?.wake();
+    void deps.store.work?.announce().catch(() => undefined);
+  };
+  deps.onJobSubmitted = announce;
+  deps.onQueueUpdated = announce;
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -177,6 +189,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     close: () =>
       (closing ??= (async () => {
         await app.close();
+        stopListening();
         await pool?.stop(config.shutdownTimeoutMs);
         await deliverer.stop();
         await deps.storage.close();
@@ -189,10 +202,11 @@ export async function startServer(config: Config, print: (line: string) => void 
 export async function startWorker(config: Config): Promise<{ pool: WorkerPool | undefined; close(): Promise<void> }> {
   const deps = await openDeps(config);
   const log = pino({ level: config.logLevel === 'silent' ? 'silent' : config.logLevel });
-  const { pool, deliverer } = startBackground(deps, log, true);
+  const { pool, deliverer, stopListening } = startBackground(deps, log, true);
   return {
     pool,
     close: async () => {
+      stopListening();
       await pool?.stop(config.shutdownTimeoutMs);
       await deliverer.stop();
       await deps.storage.close();

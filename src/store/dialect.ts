@@ -36,13 +36,15 @@ export interface DialectCapabilities {
    * (bench/scale-out.ts measures both dialects).
    */
   serverFunctions: boolean;
+  /** LISTEN/NOTIFY: a submission wakes idle workers in other processes at once (`MetadataStore.work`). */
+  notifications: boolean;
 }
 
 export type DialectName = 'sqlite' | 'postgres';
 
 export const CAPABILITIES: Readonly<Record<DialectName, DialectCapabilities>> = {
-  sqlite: { skipLocked: false, concurrentWriters: false, rowLocks: false, sequences: false, advisoryLocks: false, byteOrderCollation: '', serverFunctions: false },
-  postgres: { skipLocked: true, concurrentWriters: true, rowLocks: true, sequences: true, advisoryLocks: true, byteOrderCollation: ' COLLATE "C"', serverFunctions: true },
+  sqlite: { skipLocked: false, concurrentWriters: false, rowLocks: false, sequences: false, advisoryLocks: false, byteOrderCollation: '', serverFunctions: false, notifications: false },
+  postgres: { skipLocked: true, concurrentWriters: true, rowLocks: true, sequences: true, advisoryLocks: true, byteOrderCollation: ' COLLATE "C"', serverFunctions: true, notifications: true },
 };
 
 /** The sequence job `seq` is drawn from where `sequences` holds. */

@@ -28,6 +28,14 @@ export interface BucketRecord {
   createdAt: number;
 }
 
+/** Cross-process wake-ups for idle workers (capability `notifications`). */
+export interface WorkSignal {
+  /** Tells the workers of every process that a job may be runnable (send after the commit). */
+  announce(): Promise<void>;
+  /** Calls `fn` on every announcement from any process; returns the function that stops it. */
+  subscribe(fn: () => void): () => void;
+}
+
 export interface MetadataStore {
   readonly dialect: DialectName;
   readonly capabilities: DialectCapabilities;
@@ -40,5 +48,7 @@ export interface MetadataStore {
    * it is given, never `db`, or it would deadlock on SQLite's one connection.
    */
   writeTx<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Present where the dialect has `notifications`; elsewhere workers poll. */
+  readonly work?: WorkSignal;
   close(): Promise<void>;
 }

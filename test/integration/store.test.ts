@@ -476,6 +476,31 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    describe('5. cross-process wake-ups', () => {
+      test('5.1 an announcement on one connection reaches subscribers on another (dialects with notifications)', async (t) => {
+        const ts = await openTestStore(dialect, t);
+        if (!ts) return;
+        if (!ts.store.capabilities.notifications) {
+          assert.equal(ts.store.work, undefined, 'no work signal without the capability: workers poll');
+          return;
+        }
+        const listener = await ts.open();
+        let woken = 0;
+        const unsubscribe = listener.work!.subscribe(() => woken++);
+        // The subscriber fires once when its listening connection is up.
+        for (let i = 0; i < 100 && woken === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(woken >= 1, 'listening');
+        const before = woken;
+        await ts.store.work!.announce();
+        for (let i = 0; i < 100 && woken === before; i++) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(woken, before + 1, 'woken by the other connection');
+        unsubscribe();
+        await ts.store.work!.announce();
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(woken, before + 1, 'not after unsubscribing');
+      });
+    });
+
     describe('3. templates', () => {
       test('3.1 names are unique per bucket and tag', async (t) => {
         const ts = await openTestStore(dialect, t);

@@ -5,6 +5,7 @@ import type { MetadataStore } from '../store.ts';
 import { CAPABILITIES, MIGRATION_LOCK } from '../dialect.ts';
 import { MIGRATIONS, type Migration } from '../migrations/index.ts';
 import { isStoreUnavailable } from '../unavailable.ts';
+import { PgWorkSignal } from './work-signal.ts';
 
 /**
  * PostgreSQL metadata store (issue 8 §1): any number of API servers and
@@ -67,7 +68,9 @@ export async function openPostgresStore(url: string, migrations: readonly Migrat
     throw err;
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const work = CAPABILITIES.postgres.notifications ? new PgWorkSignal(url, pool) : undefined;
   return {
+    work,
     dialect: 'postgres',
     capabilities: CAPABILITIES.postgres,
     db,
@@ -84,7 +87,10 @@ export async function openPostgresStore(url: string, migrations: readonly Migrat
         }
       }
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await work?.close();
+      await db.destroy();
+    },
   };
 }
 
