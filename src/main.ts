@@ -12,7 +12,8 @@ import { AddressPolicy } from './net/address-policy.ts';
 import { LocalFsStorage } from './storage/local-fs.ts';
 import { findActiveRoot, insertCredential, upsertRootCredential } from './store/credentials.ts';
 import { cancelQueuedJobs } from './store/jobs.ts';
-import { openSqliteStore } from './store/sqlite/open.ts';
+import { isPostgresUrl, openMetadataStore } from './store/open.ts';
+import { redactUrl } from './store/postgres/open.ts';
 import type { MetadataStore } from './store/store.ts';
 import { CallbackDeliverer } from './worker/callback-delivery.ts';
 import type { Pipeline } from './worker/pipeline.ts';
@@ -34,8 +35,14 @@ export const dataPaths = (dataDir: string) => ({
 
 export const DEFAULT_APPID = '1250000000';
 
-export function openStore(config: Config): MetadataStore {
-  return openSqliteStore(dataPaths(config.dataDir).metadata);
+/** The metadata store `--store` names: PostgreSQL, or SQLite in the data directory (issue 8 §1). */
+export function openStore(config: Config): Promise<MetadataStore> {
+  return openMetadataStore(config.store, dataPaths(config.dataDir).metadata);
+}
+
+/** Where the metadata lives, for start-up lines (never the password). */
+export function storeLabel(config: Config): string {
+  return isPostgresUrl(config.store) ? redactUrl(config.store) : dataPaths(config.dataDir).metadata;
 }
 
 /** Job pipelines by Tag (spec/jobs.md §1.2–1.5); a Tag without one is refused at submit. */
@@ -74,9 +81,9 @@ export function callbackUrlChecker(policy: AddressPolicy): (url: string) => void
   };
 }
 
-export function openDeps(config: Config): AppDeps & { policy: AddressPolicy; pipelines: Map<string, Pipeline> } {
+export async function openDeps(config: Config): Promise<AppDeps & { policy: AddressPolicy; pipelines: Map<string, Pipeline> }> {
   setFfmpegPaths({ ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath });
-  const store = openStore(config);
+  const store = await openStore(config);
   const storage = new LocalFsStorage(dataPaths(config.dataDir).objects);
   const policy = new AddressPolicy(config.callbackAllow);
   const pipelines = buildPipelines(config);
@@ -132,7 +139,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, withWorker: boolean, metrics?: Metrics): { pool: WorkerPool | undefined; deliverer: CallbackDeliverer } {
+function startBackground(
+  deps: Awaited<ReturnType<typeof openDeps>>,
+  log: pino.Logger,
+  withWorker: boolean,
+  metrics?: Metrics,
+): { pool: WorkerPool | undefined; deliverer: CallbackDeliverer; stopListening: () => void } {
   const { config } = deps;
   const deliverer = new CallbackDeliverer({
     store: deps.store,
@@ -145,6 +157,7 @@ function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, wi
   });
   deliverer.start();
   let pool: WorkerPool | undefined;
+  let stopListening: (() => void) | undefined;
   if (withWorker && config.workerConcurrency > 0) {
     pool = new WorkerPool({
       config,
@@ -161,8 +174,10 @@ function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, wi
     pool.start();
     const running = pool;
     metrics?.trackWorkerSlots(config.workerConcurrency, () => running.activeJobs.length);
+    // Jobs submitted through any API server wake this worker at once (PostgreSQL).
+    stopListening = deps.store.work?.subscribe(() => pool?.wake());
   }
-  return { pool, deliverer };
+  return { pool, deliverer, stopListening: () => stopListening?.() };
 }
 
 /**
@@ -171,15 +186,20 @@ function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, wi
  * ones, gives running jobs back to the queue if they outlast the grace
  * period, then closes the store.
  */
-export async function startServer(config: Config, print: (line: string) => void = console.log, withWorker = true): Promise<RunningServer> {
-  const deps = openDeps(config);
+export async function startServer(config: Config, print: (line: string) => void = console.log, withWorker = !config.noWorker): Promise<RunningServer> {
+  const deps = await openDeps(config);
   await ensureRootCredential(deps.store, config, print);
   const ops = await startOps(config, deps.store, deps.storage);
   deps.ops = ops.http;
   const app = buildApp(deps);
-  const { pool, deliverer } = startBackground(deps, app.log as unknown as pino.Logger, withWorker, ops.metrics);
-  deps.onJobSubmitted = () => pool?.wake();
-  deps.onQueueUpdated = () => pool?.wake();
+  const { pool, deliverer, stopListening } = startBackground(deps, app.log as unknown as pino.Logger, withWorker, ops.metrics);
+  // Wake this process's worker, and (PostgreSQL) the workers of every other process.
+  const announce = () => {
+    pool?.wake();
+    void deps.store.work?.announce().catch(() => undefined);
+  };
+  deps.onJobSubmitted = announce;
+  deps.onQueueUpdated = announce;
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -196,6 +216,7 @@ export async function startServer(config: Config, print: (line: string) => void 
         // get --shutdown-timeout-ms to end before they go back to the queue.
         ops.readiness.startDraining();
         if (config.drainDelayMs > 0) await new Promise((r) => setTimeout(r, config.drainDelayMs));
+        stopListening();
         const force = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs);
         await Promise.all([app.close(), pool?.stop(config.shutdownTimeoutMs)]);
         clearTimeout(force);
@@ -209,15 +230,16 @@ export async function startServer(config: Config, print: (line: string) => void 
 
 /** `smart-audio worker`: the job worker alone, against the same data directory (issue #4 §6). */
 export async function startWorker(config: Config): Promise<{ pool: WorkerPool | undefined; adminPort: number | undefined; close(): Promise<void> }> {
-  const deps = openDeps(config);
+  const deps = await openDeps(config);
   const log = pino({ level: config.logLevel === 'silent' ? 'silent' : config.logLevel });
   const ops = await startOps(config, deps.store, deps.storage);
-  const { pool, deliverer } = startBackground(deps, log, true, ops.metrics);
+  const { pool, deliverer, stopListening } = startBackground(deps, log, true, ops.metrics);
   return {
     pool,
     adminPort: ops.adminPort,
     close: async () => {
       ops.readiness.startDraining();
+      stopListening();
       await pool?.stop(config.shutdownTimeoutMs);
       await deliverer.stop();
       await ops.close();

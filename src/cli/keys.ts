@@ -6,7 +6,7 @@ import { findActiveRoot, insertCredential, listCredentials, revokeCredential } f
 
 /** `smart-audio keys …`: admin commands on the data directory's credentials (issue #2 §4). */
 export async function runKeys(config: Config, args: string[], opts: { policy?: string; name?: string; root: boolean }): Promise<number> {
-  const store = openStore(config);
+  const store = await openStore(config);
   const out = (s: string) => process.stdout.write(s + '\n');
   const fail = (s: string) => {
     process.stderr.write(`smart-audio keys: ${s}\n`);

@@ -9,9 +9,8 @@ const USAGE = `Usage: smart-audio <command> [options]
 
 Commands:
   serve                 Start the server (API + job worker) on the embedded defaults (SQLite + local files under --data-dir).
-  serve --worker-concurrency 0
-                        The API alone (run workers as separate processes).
-  worker                Run the job worker alone against the same --data-dir.
+  serve --no-worker     The API alone (run workers as separate processes; same as --worker-concurrency 0).
+  worker                Run the job worker alone against the same --store (PostgreSQL) or --data-dir (SQLite).
   separate <input> [--mode IsAudio|IsBackground|AudioAndBackground|MusicMode] [--codec aac|mp3|flac|amr|wav]
            [--samplerate N] [--bitrate KBPS] [--channels N] [--engine auto|tcnmask|dsp|gtcrn] [--out DIR]
                         Separate a local file into stems, no server needed; writes <DIR>/<name>.<stem>.<ext>.

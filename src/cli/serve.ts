@@ -1,5 +1,5 @@
 import type { Config } from '../config/load.ts';
-import { startServer, startWorker } from '../main.ts';
+import { startServer, startWorker, storeLabel } from '../main.ts';
 
 /**
  * `smart-audio serve`: runs until SIGTERM/SIGINT, then drains — stops
@@ -8,7 +8,7 @@ import { startServer, startWorker } from '../main.ts';
  */
 export async function runServe(config: Config): Promise<number> {
   const server = await startServer(config, (line) => process.stdout.write(line + '\n'));
-  process.stdout.write(`smart-audio listening on ${server.url} (data: ${config.dataDir}, worker slots: ${server.pool ? config.workerConcurrency : 0})\n`);
+  process.stdout.write(`smart-audio listening on ${server.url} (store: ${storeLabel(config)}, data: ${config.dataDir}, worker slots: ${server.pool ? config.workerConcurrency : 0})\n`);
   if (server.adminPort) process.stdout.write(`smart-audio admin (/metrics, /healthz, /readyz) on http://${config.metricsHost}:${server.adminPort}\n`);
   return untilSignal(config, () => server.close());
 }
@@ -16,7 +16,7 @@ export async function runServe(config: Config): Promise<number> {
 /** `smart-audio worker`: runs jobs from the data directory's queue until SIGTERM, then drains. */
 export async function runWorker(config: Config): Promise<number> {
   const worker = await startWorker(config);
-  process.stdout.write(`smart-audio worker ${worker.pool?.workerId ?? ''} running ${config.workerConcurrency} slot(s) on ${config.dataDir}\n`);
+  process.stdout.write(`smart-audio worker ${worker.pool?.workerId ?? ''} running ${config.workerConcurrency} slot(s) on ${storeLabel(config)}\n`);
   if (worker.adminPort) process.stdout.write(`smart-audio admin (/metrics, /healthz, /readyz) on http://${config.metricsHost}:${worker.adminPort}\n`);
   return untilSignal(config, () => worker.close());
 }

@@ -75,6 +75,9 @@ export function loadConfig(flags: Record<string, string | boolean | undefined> =
   if (c.metricsPort < 0 || c.metricsPort > 65535) problems.push(`--metrics-port: ${c.metricsPort} is not a TCP port`);
   if (c.metricsPort > 0 && c.metricsPort === c.port) problems.push(`--metrics-port: ${c.metricsPort} is the API port; the admin listener needs its own`);
   if (c.drainDelayMs < 0) problems.push(`--drain-delay-ms: at least 0, got ${c.drainDelayMs}`);
+  if (c.store !== undefined && c.store !== 'sqlite' && !/^postgres(ql)?:\/\/./i.test(c.store)) {
+    problems.push('SMART_AUDIO_STORE / --store: expected sqlite or a postgres:// URL');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(c);
 }

@@ -56,6 +56,8 @@ export interface ConfigValues {
   metricsPort: number;
   metricsHost: string;
   drainDelayMs: number;
+  store: string | undefined;
+  noWorker: boolean;
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -99,4 +101,6 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'metricsPort', env: 'SMART_AUDIO_METRICS_PORT', flag: 'metrics-port', type: 'int', default: 0, doc: 'Admin listener for Prometheus /metrics, /healthz and /readyz (0 = off). Kept off the API port so metrics are not public.' },
   { name: 'metricsHost', env: 'SMART_AUDIO_METRICS_HOST', flag: 'metrics-host', type: 'string', default: '127.0.0.1', doc: 'Address of the admin listener (--metrics-port).' },
   { name: 'drainDelayMs', env: 'SMART_AUDIO_DRAIN_DELAY_MS', flag: 'drain-delay-ms', type: 'int', default: 0, doc: 'On SIGTERM, how long /readyz answers 503 while requests are still accepted, before the listener closes (time for a load balancer to take this server out).' },
+  { name: 'store', env: 'SMART_AUDIO_STORE', flag: 'store', type: 'string', default: undefined, doc: 'Metadata store: a postgres://user:password@host:5432/db URL (also readable from SMART_AUDIO_STORE_FILE, keeping the password out of process lists), or sqlite (the default: metadata.sqlite in --data-dir).', secret: true },
+  { name: 'noWorker', env: 'SMART_AUDIO_NO_WORKER', flag: 'no-worker', type: 'bool', default: false, doc: '`serve` runs the API only; run `smart-audio worker` processes against the same --store and storage.' },
 ];

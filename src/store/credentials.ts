@@ -44,11 +44,16 @@ export async function insertCredential(store: MetadataStore, c: Omit<CredentialR
  * anything changed.
  */
 export async function upsertRootCredential(store: MetadataStore, secretId: string, secretKey: string, appid: string): Promise<boolean> {
+  // Insert-if-absent in one statement: several API servers and workers
+  // starting at once against one PostgreSQL all run this (issue 8 §3).
+  const inserted = await store.db
+    .insertInto('credentials')
+    .values({ secret_id: secretId, secret_key: secretKey, appid, kind: 'root', name: 'root', policy: null, created_at: Date.now(), revoked_at: null })
+    .onConflict((oc) => oc.column('secret_id').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return true;
   const existing = await findCredential(store, secretId);
-  if (!existing) {
-    await insertCredential(store, { secretId, secretKey, appid, kind: 'root', name: 'root', policy: null, createdAt: Date.now() });
-    return true;
-  }
+  if (!existing) return false;
   if (existing.secretKey === secretKey && existing.appid === appid && existing.kind === 'root' && existing.revokedAt === null) return false;
   await store.db
     .updateTable('credentials')

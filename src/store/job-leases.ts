@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { Job, JobResult } from '../domain/jobs/types.ts';
-import { findJob } from './jobs.ts';
+import { findJob, jobFromRow } from './jobs.ts';
 import { findQueue } from './control-plane.ts';
 import type { Queue } from '../domain/queues.ts';
 import type { MetadataStore } from './store.ts';
-import type { CallbacksTable } from './schema.ts';
+import type { CallbacksTable, JobsTable } from './schema.ts';
+import { CLAIM_FUNCTION } from './dialect.ts';
 
 /**
  * The worker's side of the job table: claim with a lease, extend it, finish
@@ -15,34 +16,66 @@ import type { CallbacksTable } from './schema.ts';
 /**
  * Claims the next runnable job: Submitted, its queue Active and under its
  * MaxConcurrent, highest JobLevel first, then FIFO (spec/buckets-queues.md §7).
- * SQLite serialises this in `BEGIN IMMEDIATE`; PostgreSQL will use
- * `FOR UPDATE SKIP LOCKED` (capability `skipLocked`).
+ * Three steps: (1) find the queue of the best runnable job; (2) where several
+ * workers claim at once (capability `rowLocks`), lock that queue's row and
+ * recount its running jobs, so MaxConcurrent holds across every worker on
+ * every host and claims of one queue take turns (strictly in priority and
+ * FIFO order); (3) take that queue's best waiting job (`FOR UPDATE SKIP
+ * LOCKED` where available, passing over a job being cancelled or recovered).
+ * SQLite runs the steps inside `BEGIN IMMEDIATE`, which already excludes
+ * every other writer. With `serverFunctions` the same steps run server-side
+ * as one statement (migration 4).
  */
 export async function claimNextJob(store: MetadataStore, workerId: string, leaseMs: number, now: number): Promise<Job | undefined> {
+  const caps = store.capabilities;
+  if (caps.serverFunctions) {
+    const { rows } = await sql<JobsTable>`SELECT * FROM ${sql.raw(CLAIM_FUNCTION)}(${workerId}, ${leaseMs}, ${now})`.execute(store.db);
+    return rows[0] ? jobFromRow(rows[0]) : undefined;
+  }
   return store.writeTx(async (tx) => {
-    const candidate = await tx
-      .selectFrom('jobs as j')
-      .innerJoin('queues as q', 'q.id', 'j.queue_id')
-      .select('j.id')
-      .where('j.state', '=', 'Submitted')
-      .where('q.state', '=', 'Active')
-      .where('j.run_after', '<=', now)
-      .where(
-        (eb) =>
-          eb
-            .selectFrom('jobs as r')
-            .select((e) => e.fn.countAll<number>().as('n'))
-            .whereRef('r.queue_id', '=', 'j.queue_id')
-            .where('r.state', '=', 'Running'),
-        '<',
-        sql<number>`q.max_concurrent`,
+    const runnable = (qb: typeof tx) =>
+      qb.selectFrom('jobs as j').where('j.state', '=', 'Submitted').where('j.run_after', '<=', now).orderBy('j.job_level', 'desc').orderBy('j.seq', 'asc').limit(1);
+    // 1. Queues with a free slot (few rows: one per bucket), then the best runnable job's queue.
+    const first = await runnable(tx)
+      .select('j.queue_id')
+      .where('j.queue_id', 'in', (eb) =>
+        eb
+          .selectFrom('queues as q')
+          .select('q.id')
+          .where('q.state', '=', 'Active')
+          .where(
+            (e) =>
+              e
+                .selectFrom('jobs as r')
+                .select((c) => c.fn.countAll<number>().as('n'))
+                .whereRef('r.queue_id', '=', 'q.id')
+                .where('r.state', '=', 'Running'),
+            '<',
+            sql<number>`q.max_concurrent`,
+          ),
       )
-      .orderBy('j.job_level', 'desc')
-      .orderBy('j.seq', 'asc')
-      .limit(1)
       .executeTakeFirst();
+    if (!first) return undefined;
+    const queueId = first.queue_id;
+    // 2. Take turns per queue and recount under the lock.
+    if (caps.rowLocks) {
+      const queue = await tx.selectFrom('queues').select(['max_concurrent', 'state']).where('id', '=', queueId).forUpdate().executeTakeFirst();
+      if (!queue || queue.state !== 'Active') return undefined;
+      const { n } = await tx
+        .selectFrom('jobs')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('queue_id', '=', queueId)
+        .where('state', '=', 'Running')
+        .executeTakeFirstOrThrow();
+      if (Number(n) >= Number(queue.max_concurrent)) return undefined;
+    }
+    // 3. That queue's best waiting job.
+    let pick = runnable(tx).select('j.id').where('j.queue_id', '=', queueId);
+    if (caps.skipLocked) pick = pick.forUpdate().skipLocked();
+    const candidate = await pick.executeTakeFirst();
     if (!candidate) return undefined;
-    await tx
+    // RETURNING (SQLite ≥ 3.35 and PostgreSQL): no second read of the row.
+    const row = await tx
       .updateTable('jobs')
       .set((eb) => ({
         state: 'Running',
@@ -54,8 +87,9 @@ export async function claimNextJob(store: MetadataStore, workerId: string, lease
       }))
       .where('id', '=', candidate.id)
       .where('state', '=', 'Submitted')
-      .execute();
-    return findJob(tx, candidate.id);
+      .returningAll()
+      .executeTakeFirst();
+    return row ? jobFromRow(row) : undefined;
   });
 }
 
@@ -133,7 +167,10 @@ export async function releaseJob(store: MetadataStore, jobId: string, workerId: 
  */
 export async function recoverExpiredLeases(store: MetadataStore, now: number, onFailed: (job: Job, queue: Queue | undefined) => Finish['callbacks']): Promise<{ requeued: number; failed: string[] }> {
   return store.writeTx(async (tx) => {
-    const expired = await tx.selectFrom('jobs').selectAll().where('state', '=', 'Running').where('locked_until', '<', now).execute();
+    let q = tx.selectFrom('jobs').selectAll().where('state', '=', 'Running').where('locked_until', '<', now);
+    // Another worker recovering the same rows right now: leave them to it.
+    if (store.capabilities.skipLocked) q = q.forUpdate().skipLocked();
+    const expired = await q.execute();
     let requeued = 0;
     const failed: string[] = [];
     for (const r of expired) {
@@ -143,12 +180,15 @@ export async function recoverExpiredLeases(store: MetadataStore, now: number, on
         const message = queueGone
           ? 'Smart Audio was disabled on the bucket while the job was running, and its worker stopped responding.'
           : `The worker running this job stopped responding ${r.attempts} time(s); giving up.`;
-        await tx
+        const res = await tx
           .updateTable('jobs')
           .set({ state: 'Failed', code: 'InternalError', message, ended_at: now, locked_by: null, locked_until: null, progress: null })
           .where('id', '=', r.id)
           .where('state', '=', 'Running')
-          .execute();
+          .where('locked_by', '=', r.locked_by ?? '')
+          .executeTakeFirst();
+        // Zero rows: its worker finished it (or someone recovered it) meanwhile; notify nothing twice.
+        if (Number(res.numUpdatedRows) === 0) continue;
         const job = await findJob(tx, r.id);
         if (job) {
           for (const cb of onFailed(job, await findQueue(tx, job.queueId))) {
@@ -157,13 +197,14 @@ export async function recoverExpiredLeases(store: MetadataStore, now: number, on
         }
         failed.push(r.id);
       } else {
-        await tx
+        const res = await tx
           .updateTable('jobs')
           .set({ state: 'Submitted', locked_by: null, locked_until: null, progress: null })
           .where('id', '=', r.id)
           .where('state', '=', 'Running')
-          .execute();
-        requeued++;
+          .where('locked_by', '=', r.locked_by ?? '')
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) > 0) requeued++;
       }
     }
     return { requeued, failed };

@@ -4,13 +4,14 @@ import type { Job, JobResult, JobSpec, JobState } from '../domain/jobs/types.ts'
 import type { TemplateTag } from '../domain/templates/index.ts';
 import type { Database, JobsTable } from './schema.ts';
 import type { MetadataStore } from './store.ts';
+import { JOB_INSERT_LOCK, JOB_SEQ_SEQUENCE } from './dialect.ts';
 
 /**
  * Jobs as rows (issue #4 §4): submitted, claimed with a lease that the
  * running worker extends, finished exactly once (every state change is a
  * guarded UPDATE: `WHERE state = … AND locked_by = …`).
  */
-const toJob = (r: JobsTable): Job => ({
+export const jobFromRow = (r: JobsTable): Job => ({
   id: r.id,
   seq: Number(r.seq),
   bucket: r.bucket,
@@ -50,6 +51,12 @@ export interface NewJob {
  */
 export async function insertJob(store: MetadataStore, j: NewJob, maxSize: number): Promise<Job> {
   return store.writeTx(async (tx) => {
+    // Several API servers insert at once (capability `advisoryLocks`): one
+    // lock orders the inserts, so `seq` order is commit order — a page read
+    // with nextToken can never miss a job that committed after it with a
+    // smaller seq — and two servers cannot both pass the MaxSize check.
+    // SQLite's BEGIN IMMEDIATE already does both.
+    if (store.capabilities.advisoryLocks) await sql`SELECT pg_advisory_xact_lock(${JOB_INSERT_LOCK})`.execute(tx);
     const { n } = await tx
       .selectFrom('jobs')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -57,10 +64,12 @@ export async function insertJob(store: MetadataStore, j: NewJob, maxSize: number
       .where('state', 'in', ['Submitted', 'Running'])
       .executeTakeFirstOrThrow();
     if (Number(n) >= maxSize) throw new ConflictError('QueueSaturated', `queue ${j.queueId} holds ${n} jobs; MaxSize is ${maxSize}`);
-    const { m } = await tx.selectFrom('jobs').select(sql<number>`coalesce(max(seq), 0)`.as('m')).executeTakeFirstOrThrow();
+    const seq = store.capabilities.sequences
+      ? Number((await sql<{ v: number }>`SELECT nextval(${JOB_SEQ_SEQUENCE}) AS v`.execute(tx)).rows[0]!.v)
+      : Number((await tx.selectFrom('jobs').select(sql<number>`coalesce(max(seq), 0)`.as('m')).executeTakeFirstOrThrow()).m) + 1;
     const row: JobsTable = {
       id: j.id,
-      seq: Number(m) + 1,
+      seq,
       bucket: j.bucket,
       appid: j.appid,
       region: j.region,
@@ -84,19 +93,19 @@ export async function insertJob(store: MetadataStore, j: NewJob, maxSize: number
       ended_at: null,
     };
     await tx.insertInto('jobs').values(row).execute();
-    return toJob(row);
+    return jobFromRow(row);
   });
 }
 
 export async function findJobs(store: MetadataStore, bucket: string, ids: string[]): Promise<Job[]> {
   if (ids.length === 0) return [];
   const rows = await store.db.selectFrom('jobs').selectAll().where('bucket', '=', bucket).where('id', 'in', ids).execute();
-  return rows.map(toJob);
+  return rows.map(jobFromRow);
 }
 
 export async function findJob(db: Kysely<Database>, id: string): Promise<Job | undefined> {
   const r = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
-  return r ? toJob(r) : undefined;
+  return r ? jobFromRow(r) : undefined;
 }
 
 export interface JobListFilter {
@@ -124,7 +133,7 @@ export async function listJobs(store: MetadataStore, f: JobListFilter): Promise<
   if (f.createdBefore !== undefined) q = q.where('created_at', '<=', f.createdBefore);
   if (f.afterSeq !== undefined) q = q.where('seq', f.order === 'Asc' ? '>' : '<', f.afterSeq);
   const rows = await q.orderBy('seq', f.order === 'Asc' ? 'asc' : 'desc').limit(f.limit).execute();
-  return rows.map(toJob);
+  return rows.map(jobFromRow);
 }
 
 /** `PUT /jobs/<id>?cancel`: only a Submitted job can be cancelled (spec/jobs.md §5). */

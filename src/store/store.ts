@@ -1,18 +1,13 @@
 /**
  * The metadata store: one interface, one implementation per SQL dialect
- * (`sqlite/` now; PostgreSQL in the scale-out issue). Implementations MUST pass
+ * (`sqlite/`, `postgres/`). Implementations MUST pass
  * `test/integration/store.test.ts` unchanged.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import type { DialectCapabilities, DialectName } from './dialect.ts';
 
-/** Named differences between dialects (kysely adapters, pg-boss BACKEND_PROFILES). */
-export interface DialectCapabilities {
-  /** `SELECT … FOR UPDATE SKIP LOCKED` is available (PostgreSQL). */
-  skipLocked: boolean;
-  /** Several processes may write at once without a database-wide lock (PostgreSQL). */
-  concurrentWriters: boolean;
-}
+export type { DialectCapabilities } from './dialect.ts';
 
 export interface CredentialRecord {
   secretId: string;
@@ -33,8 +28,16 @@ export interface BucketRecord {
   createdAt: number;
 }
 
+/** Cross-process wake-ups for idle workers (capability `notifications`). */
+export interface WorkSignal {
+  /** Tells the workers of every process that a job may be runnable (send after the commit). */
+  announce(): Promise<void>;
+  /** Calls `fn` on every announcement from any process; returns the function that stops it. */
+  subscribe(fn: () => void): () => void;
+}
+
 export interface MetadataStore {
-  readonly dialect: string;
+  readonly dialect: DialectName;
   readonly capabilities: DialectCapabilities;
   /** The query builder, for store modules (`store/*.ts`) only. */
   readonly db: Kysely<Database>;
@@ -45,5 +48,7 @@ export interface MetadataStore {
    * it is given, never `db`, or it would deadlock on SQLite's one connection.
    */
   writeTx<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Present where the dialect has `notifications`; elsewhere workers poll. */
+  readonly work?: WorkSignal;
   close(): Promise<void>;
 }

@@ -85,7 +85,10 @@ export class CallbackDeliverer {
     // Claim the due rows by pushing their next_at past one delivery attempt,
     // so another process running a deliverer does not send them at the same time.
     const due = await this.o.store.writeTx(async (tx) => {
-      const rows = await tx.selectFrom('callbacks').selectAll().where('state', '=', 'pending').where('next_at', '<=', now).orderBy('next_at').limit(16).execute();
+      let q = tx.selectFrom('callbacks').selectAll().where('state', '=', 'pending').where('next_at', '<=', now).orderBy('next_at').limit(16);
+      // Deliverers in other processes claiming at the same moment skip these rows instead of sending them too.
+      if (this.o.store.capabilities.skipLocked) q = q.forUpdate().skipLocked();
+      const rows = await q.execute();
       if (rows.length > 0) {
         await tx.updateTable('callbacks').set({ next_at: now + this.o.timeoutMs + 5_000 }).where('id', 'in', rows.map((r) => r.id)).execute();
       }

@@ -13,6 +13,21 @@ import type { MetadataStore } from '../store/store.ts';
 import { notificationsFor } from './notifications.ts';
 import { EngineClient } from './engine-client.ts';
 import { JobFailure, type Pipeline } from './pipeline.ts';
+import { isStoreUnavailable } from '../store/unavailable.ts';
+
+/** Runs `fn` again while it fails because the store is unreachable, for up to `forMs`. */
+async function retryWhileUnavailable<T>(fn: () => Promise<T>, forMs: number, onRetry: (err: unknown) => void): Promise<T> {
+  const end = Date.now() + forMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isStoreUnavailable(err) || Date.now() + delay > end) throw err;
+      onRetry(err);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
 
 /**
  * N job slots over the shared job table (issue #4 §4, §6). Each slot claims
@@ -121,7 +136,9 @@ export class WorkerPool {
         await this.idle(this.o.pollMs ?? 500);
         continue;
       }
-      await this.runJob(job, engine);
+      // A slot must outlive any one job: an error here (the store down for
+      // longer than the retries) leaves the job to lease recovery.
+      await this.runJob(job, engine).catch((err: unknown) => this.o.log.error({ err, jobId: job.id }, 'finishing a job failed; its lease will expire and it will run again'));
     }
   }
 
@@ -191,16 +208,22 @@ export class WorkerPool {
       await releaseJob(store, job.id, this.workerId, Date.now() + backoff).catch((err: unknown) => log.error({ err, jobId: job.id }, 'releasing a job failed'));
       return;
     }
+    const done = outcome;
+    // The store may be briefly unreachable (PostgreSQL restarting): keep trying
+    // while the lease could still be ours, rather than lose a finished job's result.
+    const ok = await retryWhileUnavailable(async () => {
+      const now = Date.now();
+      const queue = await findQueue(store.db, job.queueId);
+      const finished: Job = { ...job, state: done.state, code: done.code, message: done.message, result: done.result, endedAt: now, progress: undefined };
+      return finishJob(store, job.id, this.workerId, { ...done, callbacks: notificationsFor(finished, queue, now) }, now);
+    }, Math.max(60_000, config.leaseMs * 4), (err) => log.warn({ err, jobId: job.id }, 'the store is unavailable; retrying to finish the job'));
     const now = Date.now();
-    const queue = await findQueue(store.db, job.queueId);
-    const finished: Job = { ...job, state: outcome.state, code: outcome.code, message: outcome.message, result: outcome.result, endedAt: now, progress: undefined };
-    const ok = await finishJob(store, job.id, this.workerId, { ...outcome, callbacks: notificationsFor(finished, queue, now) }, now);
     if (!ok) {
       log.warn({ jobId: job.id }, 'job finished but its lease had moved on; result discarded');
       return;
     }
     log.info({ jobId: job.id, tag: job.tag, state: outcome.state, code: outcome.code, ms: now - started }, 'job finished');
-    const stored = await findJob(store.db, job.id);
+    const stored = await findJob(store.db, job.id).catch(() => undefined);
     if (stored) this.o.onJobFinished?.(stored);
   }
 }

@@ -23,16 +23,21 @@ import {
 } from '../../src/store/control-plane.ts';
 import { MIGRATIONS, type Migration } from '../../src/store/migrations/index.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
+import { openPostgresStore } from '../../src/store/postgres/open.ts';
+import { PG_ADMIN_URL, adminQuery, createTestDatabase } from '../helpers/postgres.ts';
 import type { MetadataStore } from '../../src/store/store.ts';
+import { claimNextJob, extendLease, finishJob, recoverExpiredLeases, releaseJob } from '../../src/store/job-leases.ts';
+import { findJob, insertJob, listJobs, type NewJob } from '../../src/store/jobs.ts';
+import { newJobId } from '../../src/domain/ids.ts';
 import { deleteTemplate, findTemplate, insertTemplate, listTemplates, replaceTemplate } from '../../src/store/templates.ts';
 
 /**
  * The metadata store contract (src/store/store.ts: "Implementations MUST pass
  * test/integration/store.test.ts unchanged"). Every test runs once per dialect
- * in DIALECTS (default `sqlite`); a dialect without an implementation yet is
- * skipped, not failed.
+ * in DIALECTS (default `sqlite,postgres`; PostgreSQL gets a fresh database
+ * per test, test/helpers/postgres.ts); an unknown dialect is skipped.
  */
-const DIALECTS = (process.env.DIALECTS ?? 'sqlite').split(',').map((d) => d.trim()).filter((d) => d !== '');
+const DIALECTS = (process.env.DIALECTS ?? 'sqlite,postgres').split(',').map((d) => d.trim()).filter((d) => d !== '');
 
 interface TestStore {
   dialect: string;
@@ -41,25 +46,26 @@ interface TestStore {
   /** The store opened with every migration. */
   store: MetadataStore;
   /** Opens another store on the same database (closed after the test). */
-  open(migrations?: readonly Migration[]): MetadataStore;
+  open(migrations?: readonly Migration[]): Promise<MetadataStore>;
   /** Code for `node --import tsx --input-type=module -e` that opens the store and prints the migration versions. */
   childOpenScript?: (startAt: number) => string;
 }
 
 const SQLITE_MODULE = pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'store', 'sqlite', 'open.ts')).href;
+const POSTGRES_MODULE = pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'store', 'postgres', 'open.ts')).href;
 
 /**
  * A fresh, empty database of `dialect`, cleaned up after the test; undefined
  * (and the test skipped) for dialects not implemented yet.
  * `migrations` picks what the first open applies (default: all).
  */
-function openTestStore(dialect: string, t: TestContext, migrations: readonly Migration[] = MIGRATIONS): TestStore | undefined {
+async function openTestStore(dialect: string, t: TestContext, migrations: readonly Migration[] = MIGRATIONS): Promise<TestStore | undefined> {
   switch (dialect) {
     case 'sqlite': {
       const dir = mkdtempSync(join(tmpdir(), 'smart-audio-store-'));
       const file = join(dir, 'metadata.sqlite');
       const opened: MetadataStore[] = [];
-      const open = (m: readonly Migration[] = MIGRATIONS) => {
+      const open = async (m: readonly Migration[] = MIGRATIONS) => {
         const s = openSqliteStore(file, m);
         opened.push(s);
         return s;
@@ -71,7 +77,7 @@ function openTestStore(dialect: string, t: TestContext, migrations: readonly Mig
       return {
         dialect,
         location: file,
-        store: open(migrations),
+        store: await open(migrations),
         open,
         childOpenScript: (startAt) => `
           const { openSqliteStore } = await import(${JSON.stringify(SQLITE_MODULE)});
@@ -83,8 +89,35 @@ function openTestStore(dialect: string, t: TestContext, migrations: readonly Mig
         `,
       };
     }
+    case 'postgres': {
+      const database = await createTestDatabase();
+      const opened: MetadataStore[] = [];
+      const open = async (m: readonly Migration[] = MIGRATIONS) => {
+        const s = await openPostgresStore(database.url, m);
+        opened.push(s);
+        return s;
+      };
+      t.after(async () => {
+        for (const s of opened) await s.close().catch(() => undefined);
+        await database.drop();
+      });
+      return {
+        dialect,
+        location: database.name,
+        store: await open(migrations),
+        open,
+        childOpenScript: (startAt) => `
+          const { openPostgresStore } = await import(${JSON.stringify(POSTGRES_MODULE)});
+          while (Date.now() < ${startAt}) {}
+          const s = await openPostgresStore(${JSON.stringify(database.url)});
+          const rows = await s.db.selectFrom('schema_migrations').select('version').orderBy('version').execute();
+          process.stdout.write(JSON.stringify(rows.map((r) => Number(r.version))));
+          await s.close();
+        `,
+      };
+    }
     default:
-      t.skip(`dialect ${dialect} not implemented yet`);
+      t.skip(`dialect ${dialect} not implemented`);
       return undefined;
   }
 }
@@ -130,6 +163,24 @@ function template(bucket: string, tag: TemplateTag, name: string, createdAt = ti
   return { id, bucket, tag, name, category: 'Custom', state: 'Normal', params: PARAMS[tag], createdAt, updatedAt: createdAt } as Template;
 }
 
+function newJob(b: AsrBucket, jobLevel = 0, object = 'in/a.wav'): NewJob {
+  return {
+    id: newJobId(), bucket: b.bucket, appid: b.appid, region: b.region, queueId: b.queueId, maxAttempts: 2, createdAt: tick(),
+    spec: {
+      tag: 'NoiseReduction', input: { bucket: b.bucket, region: b.region, object }, params: PARAMS.NoiseReduction, inline: true,
+      output: { region: b.region, bucket: b.bucket, object: 'out/${jobid}.wav' }, jobLevel, callback: {},
+    },
+  };
+}
+
+/**
+ * Another connection to the same database, as a second API server or worker
+ * would have. On SQLite that is the same handle: better-sqlite3 waits for a
+ * lock synchronously, so two handles in one process would block each other's
+ * event loop; processes sharing a file are tested in worker-processes.test.ts.
+ */
+const secondConnection = async (ts: TestStore) => (ts.store.capabilities.concurrentWriters ? ts.open() : ts.store);
+
 const expectConflict = async (p: Promise<unknown>, what: string) => {
   await assert.rejects(p, (err: unknown) => {
     assert.ok(err instanceof ConflictError, String(err));
@@ -144,7 +195,7 @@ for (const dialect of DIALECTS) {
   describe(`metadata store (${dialect})`, () => {
     describe('1. migrations', () => {
       test('1.1 a fresh database gets every migration once, recorded in schema_migrations', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const rows = await migrationRows(ts.store);
         assert.deepEqual(rows.map((r) => [r.version, r.name]), MIGRATIONS.map((m) => [m.version, m.name]));
@@ -157,23 +208,23 @@ for (const dialect of DIALECTS) {
       });
 
       test('1.2 reopening applies nothing; a later build applies only the new migrations', async (t) => {
-        const ts = openTestStore(dialect, t, MIGRATIONS.slice(0, 1));
+        const ts = await openTestStore(dialect, t, MIGRATIONS.slice(0, 1));
         if (!ts) return;
         const first = await migrationRows(ts.store);
         assert.deepEqual(first.map((r) => r.version), [MIGRATIONS[0]!.version]);
         await assert.rejects(ts.store.db.selectFrom('templates').selectAll().execute(), 'templates does not exist before migration 2');
         await new Promise((r) => setTimeout(r, 5));
-        const full = ts.open();
+        const full = await ts.open();
         const rows = await migrationRows(full);
         assert.deepEqual(rows.map((r) => r.version), MIGRATIONS.map((m) => m.version));
         assert.deepEqual(rows[0], first[0], 'migration 1 was not re-applied');
-        const again = ts.open();
+        const again = await ts.open();
         assert.deepEqual(await migrationRows(again), rows);
       });
 
       test('1.3 two processes opening the same fresh database at the same moment both succeed; no duplicate rows', async (t) => {
         for (let round = 1; round <= 4; round++) {
-          const ts = openTestStore(dialect, t, []);
+          const ts = await openTestStore(dialect, t, []);
           if (!ts) return;
           if (!ts.childOpenScript) return t.skip(`no child-process opener for ${dialect}`);
           await ts.store.close(); // an empty database file exists; nothing migrated yet
@@ -184,18 +235,18 @@ for (const dialect of DIALECTS) {
             assert.equal(r.code, 0, `round ${round}, ${who} child: ${r.stderr}`);
             assert.deepEqual(JSON.parse(r.stdout), want, `round ${round}, ${who} child sees every migration`);
           }
-          const rows = await migrationRows(ts.open());
+          const rows = await migrationRows(await ts.open());
           assert.deepEqual(rows.map((r) => r.version), want, `round ${round}: one row per migration`);
         }
       });
 
       test('1.4 a database with a newer schema version is refused, untouched, and not left open', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         await sql`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${9999}, ${'from_the_future'}, ${1})`.execute(ts.store.db);
         const before = await migrationRows(ts.store);
         await ts.store.close();
-        assert.throws(() => ts.open(), /schema version 9999, newer than this build knows/);
+        await assert.rejects(ts.open(), /schema version 9999, newer than this build knows/);
         if (dialect === 'sqlite') {
           // Closing the last connection removes the WAL files: a leaked handle would keep them.
           assert.equal(existsSync(`${ts.location}-wal`), false, 'the refused handle was closed');
@@ -207,14 +258,23 @@ for (const dialect of DIALECTS) {
             raw.close();
           }
         }
+        if (dialect === 'postgres') {
+          // The refused pool was ended: no connection of ours to the database remains.
+          const conns = await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'smart-audio'`, [ts.location]);
+          assert.equal(conns[0]!.n, 0, 'the refused pool was closed');
+          const url = new URL(PG_ADMIN_URL);
+          url.pathname = `/${ts.location}`;
+          const rows = await adminQuery<{ version: number; name: string; appliedat: string }>('SELECT version, name, applied_at AS appliedat FROM schema_migrations ORDER BY version', [], url.toString());
+          assert.deepEqual(rows.map((r) => ({ version: Number(r.version), name: r.name, appliedAt: Number(r.appliedat) })), before, 'untouched');
+        }
         // Also refused by a build that knows fewer migrations than were applied.
-        assert.throws(() => ts.open(MIGRATIONS.slice(0, 1)), /newer than this build knows/);
+        await assert.rejects(ts.open(MIGRATIONS.slice(0, 1)), /newer than this build knows/);
       });
     });
 
     describe('2. Smart Audio enablement is all-or-nothing', () => {
       test('2.1 enable writes the enablement and the queue; enabling twice returns undefined and adds nothing', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const { b, q } = asrBucket('one-1250000000');
@@ -229,7 +289,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('2.2 a failing queue insert leaves no enablement behind', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const first = asrBucket('first-1250000000');
@@ -246,7 +306,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('2.3 disable removes queue and enablement together; twice returns false; templates stay', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const { b, q } = asrBucket('gone-1250000000');
@@ -267,7 +327,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('2.4 a failing beforeDelete hook rolls the disable back', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const { b, q } = asrBucket('stays-1250000000');
@@ -284,7 +344,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('2.5 listAsrBuckets: APPID boundary, regions, exact names, prefix; oldest first', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const specs: Array<[string, string]> = [['a-one-1250000000', 'ap-guangzhou'], ['a-two-1250000000', 'ap-shanghai'], ['b-one-1250000000', 'ap-guangzhou'], ['a-one-1300000000', 'ap-guangzhou']];
@@ -305,7 +365,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('2.6 updateQueue replaces name/state/NotifyConfig of the bucket\'s own queue only', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const { b, q } = asrBucket('upd-1250000000');
@@ -320,9 +380,130 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    describe('4. jobs: seq, claims, leases', () => {
+      test('4.1 seq grows with every insert; keyset paging sees each job once in both orders; MaxSize refuses more', async (t) => {
+        const ts = await openTestStore(dialect, t);
+        if (!ts) return;
+        const s = ts.store;
+        const { b, q } = asrBucket('seq-1250000000');
+        await enableAsrBucket(s, b, q);
+        // Two stores (two API servers) inserting at the same time.
+        const other = await secondConnection(ts);
+        // 26 at once against MaxSize 20: exactly 20 get in, however the inserts interleave.
+        const settled = await Promise.allSettled(Array.from({ length: 26 }, (_, i) => insertJob(i % 2 ? s : other, newJob(b), 20)));
+        const made = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        assert.equal(made.length, 20, 'MaxSize holds across connections');
+        for (const r of settled) if (r.status === 'rejected') assert.equal((r.reason as ConflictError).what, 'QueueSaturated');
+        const seqs = made.map((j) => j.seq).sort((x, y) => x - y);
+        assert.equal(new Set(seqs).size, 20, 'every seq is unique');
+        await expectConflict(insertJob(s, newJob(b), 20), 'QueueSaturated');
+        for (const order of ['Asc', 'Desc'] as const) {
+          const seen: number[] = [];
+          let afterSeq: number | undefined;
+          for (;;) {
+            const page = await listJobs(s, { bucket: b.bucket, order, afterSeq, limit: 7 });
+            if (page.length === 0) break;
+            seen.push(...page.map((j) => j.seq));
+            afterSeq = page.at(-1)!.seq;
+          }
+          assert.deepEqual(seen, order === 'Asc' ? seqs : [...seqs].reverse(), order);
+        }
+      });
+
+      test('4.2 MaxConcurrent holds when many workers on two connections claim at once; JobLevel then FIFO', async (t) => {
+        const ts = await openTestStore(dialect, t);
+        if (!ts) return;
+        const s = ts.store;
+        const { b, q } = asrBucket('conc-1250000000');
+        await enableAsrBucket(s, b, { ...q, maxConcurrent: 3 });
+        const low = await insertJob(s, newJob(b, 0), 100);
+        for (let i = 0; i < 8; i++) await insertJob(s, newJob(b, 0), 100);
+        const high = await insertJob(s, newJob(b, 2), 100);
+        const other = await secondConnection(ts);
+        const now = Date.now();
+        const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => claimNextJob(i % 2 ? s : other, `w${i}`, 60_000, now)));
+        const got = claims.filter((j) => j !== undefined);
+        assert.equal(got.length, 3, 'exactly MaxConcurrent jobs run');
+        assert.equal(new Set(got.map((j) => j.id)).size, 3, 'no job claimed twice');
+        assert.ok(got.some((j) => j.id === high.id), 'the higher JobLevel goes first');
+        assert.ok(got.some((j) => j.id === low.id), 'then the oldest');
+        const running = await listJobs(s, { bucket: b.bucket, states: ['Running'], order: 'Asc', limit: 100 });
+        assert.equal(running.length, 3);
+        assert.equal(await claimNextJob(s, 'late', 60_000, now), undefined, 'the queue is full');
+        // Finishing one frees one slot.
+        const i0 = claims.findIndex((j) => j !== undefined);
+        assert.equal(await finishJob(s, claims[i0]!.id, `w${i0}`, { state: 'Success', code: 'Success', message: '', callbacks: [] }, now + 1), true);
+        assert.ok(await claimNextJob(other, 'next', 60_000, now + 2));
+        assert.equal(await claimNextJob(s, 'late', 60_000, now + 3), undefined);
+      });
+
+      test('4.3 an expired lease is recovered once; the old holder can neither extend nor finish; the job ends Success exactly once', async (t) => {
+        const ts = await openTestStore(dialect, t);
+        if (!ts) return;
+        const s = ts.store;
+        const { b, q } = asrBucket('lease-1250000000');
+        await enableAsrBucket(s, b, q);
+        const job = await insertJob(s, newJob(b), 100);
+        const now = Date.now();
+        const a = await claimNextJob(s, 'dead', 1000, now);
+        assert.equal(a?.id, job.id);
+        assert.equal(a?.attempts, 1);
+        const other = await secondConnection(ts);
+        const results = await Promise.all([s, other].map((x) => recoverExpiredLeases(x, now + 5000, () => [])));
+        assert.equal(results.reduce((n, r) => n + r.requeued, 0), 1, 'requeued by one recoverer only');
+        assert.equal(await extendLease(s, job.id, 'dead', 1000, now + 5001), false);
+        const again = await claimNextJob(other, 'alive', 60_000, now + 5002);
+        assert.equal(again?.id, job.id);
+        assert.equal(again?.attempts, 2);
+        const fin = { state: 'Success' as const, code: 'Success', message: '', callbacks: [] };
+        assert.equal(await finishJob(s, job.id, 'dead', fin, now + 6000), false, 'the dead worker lost it');
+        assert.equal(await releaseJob(s, job.id, 'dead', 0), false);
+        const [x, y] = await Promise.all([finishJob(s, job.id, 'alive', fin, now + 6001), finishJob(other, job.id, 'alive', fin, now + 6002)]);
+        assert.equal(Number(x) + Number(y), 1, 'finished exactly once');
+        const stored = await findJob(s.db, job.id);
+        assert.equal(stored?.state, 'Success');
+        assert.equal(stored?.attempts, 2);
+        // Out of attempts: recovery fails it (maxAttempts 2) and enqueues its notification once.
+        const j2 = await insertJob(s, newJob(b), 100);
+        await claimNextJob(s, 'd1', 1, now);
+        await recoverExpiredLeases(s, now + 10, () => []);
+        await claimNextJob(s, 'd2', 1, now + 20);
+        const failed = await Promise.all([s, other].map((x) => recoverExpiredLeases(x, now + 100, (jj) => [{ id: `cb-${jj.id}`, url: 'http://example.com/', content_type: 'application/json', body: '{}', next_at: 0, created_at: now }])));
+        assert.deepEqual(failed.flatMap((r) => r.failed), [j2.id]);
+        assert.equal((await findJob(s.db, j2.id))?.state, 'Failed');
+        const cbs = await s.db.selectFrom('callbacks').selectAll().where('job_id', '=', j2.id).execute();
+        assert.equal(cbs.length, 1, 'one notification');
+      });
+    });
+
+    describe('5. cross-process wake-ups', () => {
+      test('5.1 an announcement on one connection reaches subscribers on another (dialects with notifications)', async (t) => {
+        const ts = await openTestStore(dialect, t);
+        if (!ts) return;
+        if (!ts.store.capabilities.notifications) {
+          assert.equal(ts.store.work, undefined, 'no work signal without the capability: workers poll');
+          return;
+        }
+        const listener = await ts.open();
+        let woken = 0;
+        const unsubscribe = listener.work!.subscribe(() => woken++);
+        // The subscriber fires once when its listening connection is up.
+        for (let i = 0; i < 100 && woken === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(woken >= 1, 'listening');
+        const before = woken;
+        await ts.store.work!.announce();
+        for (let i = 0; i < 100 && woken === before; i++) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(woken, before + 1, 'woken by the other connection');
+        unsubscribe();
+        await ts.store.work!.announce();
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(woken, before + 1, 'not after unsubscribing');
+      });
+    });
+
     describe('3. templates', () => {
       test('3.1 names are unique per bucket and tag', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const a = template('a-1250000000', 'Tts', 'same');
@@ -344,7 +525,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('3.2 the per-bucket limit counts every tag and only that bucket', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         await insertTemplate(s, template('full-1250000000', 'Tts', 'one'), 3);
@@ -359,7 +540,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('3.3 find/delete are scoped to the bucket', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const a = template('a-1250000000', 'SpeechRecognition', 'mine');
@@ -373,7 +554,7 @@ for (const dialect of DIALECTS) {
       });
 
       test('3.4 listTemplates: newest first, paging, tags, ids, literal Unicode prefix, totals', async (t) => {
-        const ts = openTestStore(dialect, t);
+        const ts = await openTestStore(dialect, t);
         if (!ts) return;
         const s = ts.store;
         const B = 'list-1250000000';

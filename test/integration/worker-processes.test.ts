@@ -79,13 +79,13 @@ describe('worker and server processes', { timeout: 240_000 }, () => {
     assert.equal((await call(cos, 'putObject', { Bucket, Region, Key: 'in/short.mp3', Body: songMp3(3) })).err, null);
 
     const jobId = await submit('in/long.mp3');
-    const a = start(['worker', '--lease-ms', '1500']);
+    const a = start(['worker', '--lease-ms', '4000']);
     await a.ready;
     await waitState(cos, jobId, ['Running'], 30_000);
     await new Promise((r) => setTimeout(r, 500)); // well inside the separation
     a.child.kill('SIGKILL');
     await a.exit;
-    const b = start(['worker', '--lease-ms', '1500']);
+    const b = start(['worker', '--lease-ms', '4000']);
     await b.ready;
     const done = await waitState(cos, jobId, ['Success', 'Failed'], 150_000);
     assert.equal(done.State, 'Success', `${done.Code}: ${done.Message}`);

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { ERRORS, type ErrorName, type WireError } from './table.ts';
+import { isStoreUnavailable } from '../../store/unavailable.ts';
 
 /**
  * The one error class that reaches the wire. `name` picks a row of the error
@@ -43,5 +44,7 @@ export function toApiError(err: unknown): ApiError {
   // Fastify's own request-level errors (body too large, bad content length).
   if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('EntityTooLarge', undefined, { cause: err });
   if (e?.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return new ApiError('EntitySizeNotMatch', undefined, { cause: err });
+  // The metadata store is unreachable (PostgreSQL restarting): retryable, not a bug (issue 8).
+  if (isStoreUnavailable(err)) return new ApiError('ServiceUnavailable', 'The metadata store is unavailable; retry shortly.', { cause: err });
   return new ApiError('InternalError', undefined, { cause: err });
 }

@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { MetadataStore } from '../store.ts';
 import { MIGRATIONS, type Migration } from '../migrations/index.ts';
+import { CAPABILITIES } from '../dialect.ts';
 
 /**
  * SQLite metadata store (the embedded default). WAL lets the API server and a
@@ -28,7 +29,7 @@ export function openSqliteStore(file: string, migrations: readonly Migration[] =
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
   return {
     dialect: 'sqlite',
-    capabilities: { skipLocked: false, concurrentWriters: false },
+    capabilities: CAPABILITIES.sqlite,
     db,
     writeTx: (fn) =>
       db.connection().execute(async (conn) => {
@@ -69,7 +70,7 @@ export function migrateSqlite(handle: BetterSqlite3.Database, migrations: readon
       if (applied.has(m.version)) continue;
       // Insert the row first so a concurrent migrator clashes on the key (graphile-worker's trick).
       handle.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-      for (const statement of m.statements) handle.exec(statement);
+      for (const statement of m.statements(CAPABILITIES.sqlite)) handle.exec(statement);
       done.push(m.version);
     }
     return done;
