@@ -9,7 +9,7 @@ import { buildApp } from './http/app.ts';
 import { PrincipalResolver } from './http/auth/principals.ts';
 import type { AppDeps } from './http/context.ts';
 import { AddressPolicy } from './net/address-policy.ts';
-import { LocalFsStorage } from './storage/local-fs.ts';
+import { openStorage } from './storage/open.ts';
 import { findActiveRoot, insertCredential, upsertRootCredential } from './store/credentials.ts';
 import { cancelQueuedJobs } from './store/jobs.ts';
 import { openSqliteStore } from './store/sqlite/open.ts';
@@ -66,7 +66,7 @@ export function callbackUrlChecker(policy: AddressPolicy): (url: string) => void
 export function openDeps(config: Config): AppDeps & { policy: AddressPolicy; pipelines: Map<string, Pipeline> } {
   setFfmpegPaths({ ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath });
   const store = openStore(config);
-  const storage = new LocalFsStorage(dataPaths(config.dataDir).objects);
+  const storage = openStorage(config);
   const policy = new AddressPolicy(config.callbackAllow);
   const pipelines = buildPipelines(config);
   return {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SETTINGS, type ConfigValues, type Setting } from './settings.ts';
+import { parseStorageUrl } from '../storage/storage-url.ts';
 
 export type Config = Readonly<ConfigValues>;
 
@@ -71,6 +72,13 @@ export function loadConfig(flags: Record<string, string | boolean | undefined> =
   if (!['auto', 'speech', 'music'].includes(c.engineChoice)) problems.push(`SMART_AUDIO_ENGINE_CHOICE: auto, speech or music, got "${c.engineChoice}"`);
   if (!['gtcrn', 'rnnoise'].includes(c.noiseReductionEngine)) problems.push(`SMART_AUDIO_NOISE_REDUCTION_ENGINE: gtcrn or rnnoise, got "${c.noiseReductionEngine}"`);
   if (c.noiseReductionMaxInputBytes < 1) problems.push(`--noise-reduction-max-input-bytes: at least 1, got ${c.noiseReductionMaxInputBytes}`);
+  try {
+    parseStorageUrl(c.storage);
+  } catch (err) {
+    problems.push(`SMART_AUDIO_STORAGE / --storage: ${(err as Error).message}`);
+  }
+  if ((c.s3AccessKeyId === undefined) !== (c.s3SecretAccessKey === undefined)) problems.push('SMART_AUDIO_S3_ACCESS_KEY_ID and SMART_AUDIO_S3_SECRET_ACCESS_KEY must be given together');
+  if (c.s3TimeoutMs < 100) problems.push(`--s3-timeout-ms: at least 100, got ${c.s3TimeoutMs}`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(c);
 }

@@ -52,6 +52,10 @@ export interface ConfigValues {
   speechEngine: string;
   noiseReductionEngine: string;
   noiseReductionMaxInputBytes: number;
+  storage: string;
+  s3AccessKeyId: string | undefined;
+  s3SecretAccessKey: string | undefined;
+  s3TimeoutMs: number;
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -91,4 +95,8 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'speechEngine', env: 'SMART_AUDIO_SPEECH_ENGINE', flag: 'speech-engine', type: 'string', default: 'gtcrn', doc: 'Engine for speech: voice = the enhanced speech, background = the rest.' },
   { name: 'noiseReductionEngine', env: 'SMART_AUDIO_NOISE_REDUCTION_ENGINE', flag: 'noise-reduction-engine', type: 'string', default: 'gtcrn', doc: 'Engine of NoiseReduction jobs: gtcrn (better, 16 kHz speech band) or rnnoise (about 4 times less CPU, full band at 48 kHz).' },
   { name: 'noiseReductionMaxInputBytes', env: 'SMART_AUDIO_NOISE_REDUCTION_MAX_INPUT_BYTES', flag: 'noise-reduction-max-input-bytes', type: 'int', default: 10 * 1024 * 1024, doc: 'Largest NoiseReduction input (spec/limits.md: 10 MB); larger inputs are refused with InvalidArgument.' },
+  { name: 'storage', env: 'SMART_AUDIO_STORAGE', flag: 'storage', type: 'string', default: '', doc: 'Where objects live: empty = local files under --data-dir; s3://<bucket>[/<prefix>]?endpoint=http(s)://host:port&region=…&forcePathStyle=true for an S3-compatible store (AWS S3, MinIO, Ceph RGW, COS). Also readable from SMART_AUDIO_STORAGE_FILE.', secret: true },
+  { name: 's3AccessKeyId', env: 'SMART_AUDIO_S3_ACCESS_KEY_ID', flag: 's3-access-key-id', type: 'string', default: undefined, doc: 'Access key of the S3 store (else the URL, else the AWS SDK chain: AWS_ACCESS_KEY_ID, profile, instance role).' },
+  { name: 's3SecretAccessKey', env: 'SMART_AUDIO_S3_SECRET_ACCESS_KEY', flag: 's3-secret-access-key', type: 'string', default: undefined, doc: 'Secret key of the S3 store (also readable from SMART_AUDIO_S3_SECRET_ACCESS_KEY_FILE).', secret: true },
+  { name: 's3TimeoutMs', env: 'SMART_AUDIO_S3_TIMEOUT_MS', flag: 's3-timeout-ms', type: 'int', default: 5000, doc: 'Connect and inactivity timeout of one request to the S3 store; an unreachable store answers 503 ServiceUnavailable after about twice this.' },
 ];
