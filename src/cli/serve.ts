@@ -1,5 +1,6 @@
 import type { Config } from '../config/load.ts';
 import { startServer, startWorker } from '../main.ts';
+import { describeStorage } from '../storage/open.ts';
 
 /**
  * `smart-audio serve`: runs until SIGTERM/SIGINT, then drains — stops
@@ -8,7 +9,7 @@ import { startServer, startWorker } from '../main.ts';
  */
 export async function runServe(config: Config): Promise<number> {
   const server = await startServer(config, (line) => process.stdout.write(line + '\n'));
-  process.stdout.write(`smart-audio listening on ${server.url} (data: ${config.dataDir}, worker slots: ${server.pool ? config.workerConcurrency : 0})\n`);
+  process.stdout.write(`smart-audio listening on ${server.url} (data: ${config.dataDir}, objects: ${describeStorage(config)}, worker slots: ${server.pool ? config.workerConcurrency : 0})\n`);
   return untilSignal(config, () => server.close());
 }
 
