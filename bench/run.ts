@@ -14,11 +14,12 @@ import { controlPlane } from './control-plane.ts';
 import { engines } from './engines.ts';
 import { frontDoor } from './front-door.ts';
 import { jobs } from './jobs.ts';
+import { storage } from './storage.ts';
 import { BENCH_DIR, REPO_DIR } from './lib/children.ts';
 import { machineFacts } from './lib/machine.ts';
 import type { Suite } from './lib/suite.ts';
 
-const SUITES: Suite[] = [frontDoor, controlPlane, jobs, engines];
+const SUITES: Suite[] = [frontDoor, controlPlane, jobs, engines, storage];
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
