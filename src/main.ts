@@ -112,6 +112,19 @@ export async function ensureRootCredential(store: MetadataStore, config: Config,
   return appid;
 }
 
+/** Refuses to start on a storage configuration error (missing S3 bucket, bad credentials); only warns when the store is unreachable. */
+async function checkStorage(deps: AppDeps, warn: (line: string) => void): Promise<void> {
+  let warning: string | undefined;
+  try {
+    warning = await deps.storage.check?.();
+  } catch (err) {
+    await deps.storage.close();
+    await deps.store.close();
+    throw err;
+  }
+  if (warning) warn(`warning: ${warning}`);
+}
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -154,6 +167,7 @@ function startBackground(deps: ReturnType<typeof openDeps>, log: pino.Logger, wi
  */
 export async function startServer(config: Config, print: (line: string) => void = console.log, withWorker = true): Promise<RunningServer> {
   const deps = openDeps(config);
+  await checkStorage(deps, print);
   await ensureRootCredential(deps.store, config, print);
   const app = buildApp(deps);
   const { pool, deliverer } = startBackground(deps, app.log as unknown as pino.Logger, withWorker);
@@ -182,6 +196,7 @@ export async function startServer(config: Config, print: (line: string) => void 
 export async function startWorker(config: Config): Promise<{ pool: WorkerPool | undefined; close(): Promise<void> }> {
   const deps = openDeps(config);
   const log = pino({ level: config.logLevel === 'silent' ? 'silent' : config.logLevel });
+  await checkStorage(deps, (line) => log.warn(line));
   const { pool, deliverer } = startBackground(deps, log, true);
   return {
     pool,

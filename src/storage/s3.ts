@@ -4,6 +4,7 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
@@ -292,6 +293,21 @@ export class S3Storage implements ObjectStorage {
       return meta ?? { bucket: input.bucket, key: c.key, size: c.size, etag: c.etag, crc64: '', lastModified: c.lastModified, contentType: '', headers: {}, userMeta: {}, storageClass: 'STANDARD' };
     });
     return { contents, commonPrefixes: res.commonPrefixes, isTruncated: res.isTruncated, nextMarker: res.nextMarker };
+  }
+
+  async check(): Promise<string | undefined> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      return undefined;
+    } catch (err) {
+      const failure = this.failure('HeadBucket', err);
+      if (failure instanceof StorageError) return `${failure.message} Objects are unavailable (503) until it answers.`;
+      const status = statusOf(err);
+      throw new Error(
+        status === 404 ? `The S3 bucket "${this.bucket}" does not exist: create it first.` : `The S3 bucket "${this.bucket}" cannot be used (HTTP ${status}): check the credentials and their permissions.`,
+        { cause: err },
+      );
+    }
   }
 
   async close(): Promise<void> {

@@ -79,5 +79,11 @@ export interface ObjectStorage {
   list(input: ListInput): Promise<ListResult>;
   /** True when the bucket holds at least one object. */
   hasObjects(bucket: string): Promise<boolean>;
+  /**
+   * Startup check of the backend's own configuration (S3: the bucket exists and
+   * the credentials may use it). MUST throw on a configuration error; a store
+   * that is merely unreachable is reported by resolving to a warning instead.
+   */
+  check?(): Promise<string | undefined>;
   close(): Promise<void>;
 }

@@ -36,6 +36,7 @@ export async function startTestServer(extra: Record<string, string> = {}): Promi
     server = await startServer(config, () => undefined);
   } catch (err) {
     await s3rver?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
   return {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { dataPaths } from '../../src/main.ts';
+import { S3Storage } from '../../src/storage/s3.ts';
 import { findJobs } from '../../src/store/jobs.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import { makeMedia } from '../helpers/media.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
-import { startS3rver, type S3rverProcess } from '../helpers/s3rver.ts';
+import { S3RVER_KEY, S3RVER_SECRET, startS3rver, type S3rverProcess } from '../helpers/s3rver.ts';
 import { APPID, REGION, call, ciCall, cosClient, startTestServer, type TestServer } from '../helpers/server.ts';
 
 /**
@@ -159,6 +160,26 @@ describe('object store outages (S3 backend, real s3rver process)', { concurrency
       assert.ok(failed > 0, 'with the store gone for good, jobs that had not read their input fail');
     } finally {
       await server.close();
+      await s3.stop();
+    }
+  });
+});
+
+describe('startup check of the S3 store', () => {
+  test('a missing S3 bucket stops the server from starting with a clear message; an unreachable store is only a warning', async () => {
+    const s3 = await startS3rver();
+    try {
+      const url = s3.storageUrl().replace(`s3://${s3.bucket}/`, 's3://no-such-bucket/');
+      await assert.rejects(startTestServer({ storage: url }), /The S3 bucket "no-such-bucket" does not exist/);
+      const storage = (endpoint: string) => new S3Storage({ bucket: s3.bucket, prefix: '', endpoint, region: 'us-east-1', forcePathStyle: true, accessKeyId: S3RVER_KEY, secretAccessKey: S3RVER_SECRET, timeoutMs: 1000 });
+      const ok = storage(s3.endpoint);
+      assert.equal(await ok.check(), undefined);
+      await ok.close();
+      await s3.stop();
+      const down = storage(s3.endpoint);
+      assert.match((await down.check()) ?? '', /object store is unavailable .*503/);
+      await down.close();
+    } finally {
       await s3.stop();
     }
   });
