@@ -157,10 +157,12 @@ export class S3Storage implements ObjectStorage {
       return await this.putLarge(input, key, head, chunks, checked);
     } catch (err) {
       checked.stream.destroy();
+      // Drain what is left, so an HTTP client still gets the error reply and a file stream reaches its end and closes.
+      if (!input.body.readableEnded && !input.body.destroyed) input.body.resume();
       if (bodyError instanceof StorageError) throw bodyError;
       if (err instanceof StorageError) throw err;
       if (sourceError !== undefined) {
-        throw new StorageError('BodyAborted', 'The client closed the connection before the body was complete.', { cause: sourceError ?? err });
+        throw new StorageError('BodyAborted', 'The client closed the connection before the body was complete.', { cause: sourceError });
       }
       throw this.failure('PutObject', err);
     }

@@ -51,6 +51,12 @@ export async function startTestServer(extra: Record<string, string> = {}): Promi
   };
 }
 
+/** Settings that point another process (a separate worker) at the same object storage as `server`. */
+export function sameStorage(server: TestServer): { flags: Record<string, string>; env: Record<string, string> } {
+  if (!server.s3rver) return { flags: {}, env: {} };
+  return { flags: { storage: server.s3rver.storageUrl('objects/') }, env: { SMART_AUDIO_S3_ACCESS_KEY_ID: S3RVER_KEY, SMART_AUDIO_S3_SECRET_ACCESS_KEY: S3RVER_SECRET } };
+}
+
 export type AddressingMode = 'ip' | 'proxy' | 'domain';
 
 /** The official SDK configured as in spec/clients.md, in one of the three Node addressing modes. */
