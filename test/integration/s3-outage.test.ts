@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { dataPaths } from '../../src/main.ts';
 import { S3Storage } from '../../src/storage/s3.ts';
@@ -7,7 +11,7 @@ import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import { makeMedia } from '../helpers/media.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
 import { S3RVER_KEY, S3RVER_SECRET, startS3rver, type S3rverProcess } from '../helpers/s3rver.ts';
-import { APPID, REGION, call, ciCall, cosClient, startTestServer, type TestServer } from '../helpers/server.ts';
+import { APPID, REGION, ROOT_ID, ROOT_KEY, call, ciCall, cosClient, startTestServer, type TestServer } from '../helpers/server.ts';
 
 /**
  * Fault tests of issue 8 with objects in an S3-compatible store (a real
@@ -179,6 +183,47 @@ describe('startup check of the S3 store', () => {
       const down = storage(s3.endpoint);
       assert.match((await down.check()) ?? '', /object store is unavailable .*503/);
       await down.close();
+    } finally {
+      await s3.stop();
+    }
+  });
+});
+
+describe('S3 credentials never reach the output', () => {
+  const BIN = join(import.meta.dirname, '..', '..', 'bin', 'smart-audio.js');
+  const run = (args: string[], untilExitOr: RegExp): Promise<{ out: string; code: number | null }> =>
+    new Promise((resolve, reject) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'smart-audio-s3-secrets-'));
+      const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'trace', '--worker-concurrency', '0', ...args], {
+        env: { ...process.env, SMART_AUDIO_SECRET_ID: ROOT_ID, SMART_AUDIO_SECRET_KEY: ROOT_KEY, SMART_AUDIO_APPID: APPID },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`no exit and no match after 60 s:\n${out}`))), 60_000);
+      const seen = (d: Buffer) => {
+        out += d.toString();
+        if (untilExitOr.test(out)) child.kill('SIGTERM');
+      };
+      child.stdout.on('data', seen);
+      child.stderr.on('data', seen);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        rmSync(dataDir, { recursive: true, force: true });
+        resolve({ out, code });
+      });
+    });
+
+  test('refused credentials stop the start with a clear message; the URL is shown redacted', async () => {
+    const s3 = await startS3rver();
+    try {
+      const withCreds = (key: string, secret: string) => s3.storageUrl('objects/').replace('s3://', `s3://${key}:${secret}@`);
+      const bad = await run(['--storage', withCreds('NOTAKEY', 'wrongSecretXYZ123')], /listening on/);
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.out, /The S3 bucket "smart-audio-test" cannot be used \(HTTP 403\)/);
+      assert.ok(!bad.out.includes('wrongSecretXYZ123'), bad.out);
+      const good = await run(['--storage', withCreds(S3RVER_KEY, S3RVER_SECRET)], /listening on/);
+      assert.match(good.out, /objects: s3:\/\/\[redacted\]@smart-audio-test\/objects\//);
+      assert.ok(!good.out.includes(`${S3RVER_KEY}:${S3RVER_SECRET}@`), good.out);
     } finally {
       await s3.stop();
     }
