@@ -7,7 +7,6 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -261,7 +260,8 @@ export class S3Storage implements ObjectStorage {
 
   async hasObjects(bucket: string): Promise<boolean> {
     const prefix = `${this.prefix}${bucket}/`;
-    const page = await this.call('ListObjectsV2', () => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1 })));
+    // V1, as in `list`: a truncated V2 page makes s3rver fail on its continuation token.
+    const page = await this.call('ListObjects', () => this.client.send(new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1 })));
     return (page.Contents?.length ?? 0) > 0;
   }
 

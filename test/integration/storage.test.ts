@@ -286,6 +286,7 @@ for (const name of BACKENDS) {
       for (let i = 0; i < keys.length; i += 16) {
         await Promise.all(keys.slice(i, i + 16).map((k) => b.storage.put(putInput(bucket, k, Buffer.from('x')))));
       }
+      assert.equal(await b.storage.hasObjects(bucket), true);
       const first = await b.storage.list({ bucket, prefix: '', delimiter: '', marker: '', maxKeys: 1000 });
       assert.equal(first.contents.length, 1000);
       assert.equal(first.isTruncated, true);
