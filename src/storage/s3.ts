@@ -20,8 +20,8 @@ import { StorageError, type ListInput, type ListResult, type ObjectMeta, type Ob
  * Objects in an S3-compatible store (AWS S3, MinIO, Ceph RGW, COS's S3 API)
  * through `@aws-sdk/client-s3` (issue 8 §2). Every tenant bucket lives in the
  * one S3 bucket under `<prefix><tenant-bucket>/<key>`; metadata is S3 user
- * metadata (s3-metadata.ts). Bodies stream both ways: at most one part
- * (PART_SIZE) per upload slot is held in memory.
+ * metadata (s3-metadata.ts). Bodies stream both ways: an upload holds at most
+ * about (1 + UPLOAD_QUEUE) parts of PART_SIZE in memory.
  *
  * A PUT must not become visible before its body checked out (length, MD5), and
  * S3 needs the metadata (our MD5, CRC-64) when the upload starts. So a body
