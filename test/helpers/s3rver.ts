@@ -32,6 +32,10 @@ export async function startS3rver(bucket = 'smart-audio-test'): Promise<S3rverPr
   const child = spawn(process.execPath, [bin, '-d', dir, '-a', '127.0.0.1', '-p', '0', '--silent', '--no-vhost-buckets', '--configure-bucket', bucket], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never outlive the test process, even when it ends without calling stop().
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
