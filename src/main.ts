@@ -9,7 +9,7 @@ import { buildApp } from './http/app.ts';
 import { PrincipalResolver } from './http/auth/principals.ts';
 import type { AppDeps } from './http/context.ts';
 import { AddressPolicy } from './net/address-policy.ts';
-import { LocalFsStorage } from './storage/local-fs.ts';
+import { openStorage } from './storage/open.ts';
 import { findActiveRoot, insertCredential, upsertRootCredential } from './store/credentials.ts';
 import { cancelQueuedJobs } from './store/jobs.ts';
 import { isPostgresUrl, openMetadataStore } from './store/open.ts';
@@ -84,7 +84,7 @@ export function callbackUrlChecker(policy: AddressPolicy): (url: string) => void
 export async function openDeps(config: Config): Promise<AppDeps & { policy: AddressPolicy; pipelines: Map<string, Pipeline> }> {
   setFfmpegPaths({ ffmpeg: config.ffmpegPath, ffprobe: config.ffprobePath });
   const store = await openStore(config);
-  const storage = new LocalFsStorage(dataPaths(config.dataDir).objects);
+  const storage = openStorage(config);
   const policy = new AddressPolicy(config.callbackAllow);
   const pipelines = buildPipelines(config);
   return {
@@ -128,6 +128,19 @@ export async function ensureRootCredential(store: MetadataStore, config: Config,
   print(`  SecretId:  ${secretId}`);
   print(`  SecretKey: ${secretKey}`);
   return appid;
+}
+
+/** Refuses to start on a storage configuration error (missing S3 bucket, bad credentials); only warns when the store is unreachable. */
+async function checkStorage(deps: AppDeps, warn: (line: string) => void): Promise<void> {
+  let warning: string | undefined;
+  try {
+    warning = await deps.storage.check?.();
+  } catch (err) {
+    await deps.storage.close();
+    await deps.store.close();
+    throw err;
+  }
+  if (warning) warn(`warning: ${warning}`);
 }
 
 export interface RunningServer {
@@ -188,6 +201,7 @@ function startBackground(
  */
 export async function startServer(config: Config, print: (line: string) => void = console.log, withWorker = !config.noWorker): Promise<RunningServer> {
   const deps = await openDeps(config);
+  await checkStorage(deps, print);
   await ensureRootCredential(deps.store, config, print);
   const ops = await startOps(config, deps.store, deps.storage);
   deps.ops = ops.http;
@@ -232,6 +246,7 @@ export async function startServer(config: Config, print: (line: string) => void 
 export async function startWorker(config: Config): Promise<{ pool: WorkerPool | undefined; adminPort: number | undefined; close(): Promise<void> }> {
   const deps = await openDeps(config);
   const log = pino({ level: config.logLevel === 'silent' ? 'silent' : config.logLevel });
+  await checkStorage(deps, (line) => log.warn(line));
   const ops = await startOps(config, deps.store, deps.storage);
   const { pool, deliverer, stopListening } = startBackground(deps, log, true, ops.metrics);
   return {

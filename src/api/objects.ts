@@ -168,34 +168,44 @@ export async function getObject(args: HandlerArgs): Promise<void> {
   checkObjectKey(key);
   await requireBucket(args);
   const head = req.method === 'HEAD';
-  const meta = await deps.storage.head(ctx.address.bucket, key);
+  const rangeHeader = single(req.headers, 'range');
+  // A whole-object GET opens metadata and body in one storage call (one round trip to an S3
+  // store, and no replacement can slip in between); HEAD and Range GETs look the object up first.
+  let opened = !head && rangeHeader === undefined ? await deps.storage.get(ctx.address.bucket, key) : undefined;
+  const meta = opened ? opened.meta : await deps.storage.head(ctx.address.bucket, key);
   if (!meta) throw apiError('NoSuchKey', `The key ${key.slice(0, 200)} does not exist.`);
-  checkConditions(req.headers, meta);
-  const range = parseRange(single(req.headers, 'range'), meta.size);
-  if (range === 'unsatisfiable') {
-    reply.header('content-range', `bytes */${meta.size}`);
-    throw apiError('InvalidRange', `The range "${single(req.headers, 'range')}" is outside the object of ${meta.size} bytes.`);
+  try {
+    checkConditions(req.headers, meta);
+    const range = parseRange(rangeHeader, meta.size);
+    if (range === 'unsatisfiable') {
+      reply.header('content-range', `bytes */${meta.size}`);
+      throw apiError('InvalidRange', `The range "${rangeHeader}" is outside the object of ${meta.size} bytes.`);
+    }
+    const headers = objectHeaders(meta);
+    for (const [param, header] of RESPONSE_OVERRIDES) {
+      const v = queryValue(ctx.target.query, param);
+      if (v !== undefined) headers[header] = v;
+    }
+    reply.headers(headers);
+    if (range) {
+      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${meta.size}`).header('content-length', String(range.end - range.start + 1));
+    } else {
+      reply.code(200).header('content-length', String(meta.size));
+    }
+    if (head) return void reply.send();
+    if (!opened) {
+      opened = await deps.storage.get(ctx.address.bucket, key, range ?? (meta.size === 0 ? undefined : { start: 0, end: meta.size - 1 }));
+      if (!opened) throw apiError('NoSuchKey', `The key ${key.slice(0, 200)} does not exist.`);
+      if (opened.meta.etag !== meta.etag) {
+        // Replaced between HEAD and open: headers already describe the old one; make the client retry.
+        throw apiError('ServiceUnavailable', 'The object changed while it was being read; retry.');
+      }
+    }
+    return void reply.send(opened.body);
+  } catch (err) {
+    opened?.body.destroy();
+    throw err;
   }
-  const headers = objectHeaders(meta);
-  for (const [param, header] of RESPONSE_OVERRIDES) {
-    const v = queryValue(ctx.target.query, param);
-    if (v !== undefined) headers[header] = v;
-  }
-  reply.headers(headers);
-  if (range) {
-    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${meta.size}`).header('content-length', String(range.end - range.start + 1));
-  } else {
-    reply.code(200).header('content-length', String(meta.size));
-  }
-  if (head) return void reply.send();
-  const opened = await deps.storage.get(ctx.address.bucket, key, range ?? (meta.size === 0 ? undefined : { start: 0, end: meta.size - 1 }));
-  if (!opened) throw apiError('NoSuchKey', `The key ${key.slice(0, 200)} does not exist.`);
-  if (opened.meta.etag !== meta.etag) {
-    // Replaced between HEAD and open: headers already describe the old one; make the client retry.
-    opened.body.destroy();
-    throw apiError('ServiceUnavailable', 'The object changed while it was being read; retry.');
-  }
-  return void reply.send(opened.body);
 }
 
 /** DELETE Object — spec/cos-objects.md: 204 whether or not the key existed. CAM `cos:DeleteObject`. */

@@ -1,5 +1,6 @@
 import type { Config } from '../config/load.ts';
 import { startServer, startWorker, storeLabel } from '../main.ts';
+import { describeStorage } from '../storage/open.ts';
 
 /**
  * `smart-audio serve`: runs until SIGTERM/SIGINT, then drains — stops
@@ -8,7 +9,7 @@ import { startServer, startWorker, storeLabel } from '../main.ts';
  */
 export async function runServe(config: Config): Promise<number> {
   const server = await startServer(config, (line) => process.stdout.write(line + '\n'));
-  process.stdout.write(`smart-audio listening on ${server.url} (store: ${storeLabel(config)}, data: ${config.dataDir}, worker slots: ${server.pool ? config.workerConcurrency : 0})\n`);
+  process.stdout.write(`smart-audio listening on ${server.url} (store: ${storeLabel(config)}, data: ${config.dataDir}, objects: ${describeStorage(config)}, worker slots: ${server.pool ? config.workerConcurrency : 0})\n`);
   if (server.adminPort) process.stdout.write(`smart-audio admin (/metrics, /healthz, /readyz) on http://${config.metricsHost}:${server.adminPort}\n`);
   return untilSignal(config, () => server.close());
 }

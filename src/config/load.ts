@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SETTINGS, type ConfigValues, type Setting } from './settings.ts';
+import { parseStorageUrl } from '../storage/storage-url.ts';
 
 export type Config = Readonly<ConfigValues>;
 
@@ -78,6 +79,13 @@ export function loadConfig(flags: Record<string, string | boolean | undefined> =
   if (c.store !== undefined && c.store !== 'sqlite' && !/^postgres(ql)?:\/\/./i.test(c.store)) {
     problems.push('SMART_AUDIO_STORE / --store: expected sqlite or a postgres:// URL');
   }
+  try {
+    parseStorageUrl(c.storage);
+  } catch (err) {
+    problems.push(`SMART_AUDIO_STORAGE / --storage: ${(err as Error).message}`);
+  }
+  if ((c.s3AccessKeyId === undefined) !== (c.s3SecretAccessKey === undefined)) problems.push('SMART_AUDIO_S3_ACCESS_KEY_ID and SMART_AUDIO_S3_SECRET_ACCESS_KEY must be given together');
+  if (c.s3TimeoutMs < 100) problems.push(`--s3-timeout-ms: at least 100, got ${c.s3TimeoutMs}`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(c);
 }

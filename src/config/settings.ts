@@ -58,6 +58,10 @@ export interface ConfigValues {
   drainDelayMs: number;
   store: string | undefined;
   noWorker: boolean;
+  storage: string;
+  s3AccessKeyId: string | undefined;
+  s3SecretAccessKey: string | undefined;
+  s3TimeoutMs: number;
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -103,4 +107,8 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'drainDelayMs', env: 'SMART_AUDIO_DRAIN_DELAY_MS', flag: 'drain-delay-ms', type: 'int', default: 0, doc: 'On SIGTERM, how long /readyz answers 503 while requests are still accepted, before the listener closes (time for a load balancer to take this server out).' },
   { name: 'store', env: 'SMART_AUDIO_STORE', flag: 'store', type: 'string', default: undefined, doc: 'Metadata store: a postgres://user:password@host:5432/db URL (also readable from SMART_AUDIO_STORE_FILE, keeping the password out of process lists), or sqlite (the default: metadata.sqlite in --data-dir).', secret: true },
   { name: 'noWorker', env: 'SMART_AUDIO_NO_WORKER', flag: 'no-worker', type: 'bool', default: false, doc: '`serve` runs the API only; run `smart-audio worker` processes against the same --store and storage.' },
+  { name: 'storage', env: 'SMART_AUDIO_STORAGE', flag: 'storage', type: 'string', default: '', doc: 'Where objects live: empty = local files under --data-dir; s3://<bucket>[/<prefix>]?endpoint=http(s)://host:port&region=…&forcePathStyle=true for an S3-compatible store (AWS S3, MinIO, Ceph RGW, COS). Also readable from SMART_AUDIO_STORAGE_FILE.', secret: true },
+  { name: 's3AccessKeyId', env: 'SMART_AUDIO_S3_ACCESS_KEY_ID', flag: 's3-access-key-id', type: 'string', default: undefined, doc: 'Access key of the S3 store (else the URL, else the AWS SDK chain: AWS_ACCESS_KEY_ID, profile, instance role).' },
+  { name: 's3SecretAccessKey', env: 'SMART_AUDIO_S3_SECRET_ACCESS_KEY', flag: 's3-secret-access-key', type: 'string', default: undefined, doc: 'Secret key of the S3 store (also readable from SMART_AUDIO_S3_SECRET_ACCESS_KEY_FILE).', secret: true },
+  { name: 's3TimeoutMs', env: 'SMART_AUDIO_S3_TIMEOUT_MS', flag: 's3-timeout-ms', type: 'int', default: 5000, doc: 'Connect and inactivity timeout of one request to the S3 store; an unreachable store answers 503 ServiceUnavailable after about twice this.' },
 ];

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 
 /**
- * Object storage for tenant buckets: local disk now, S3-compatible stores in
- * the scale-out issue. Every backend MUST pass `test/integration/storage.test.ts`.
+ * Object storage for tenant buckets: local disk (`local-fs.ts`) or an
+ * S3-compatible store (`s3.ts`). Every backend MUST pass `test/integration/storage.test.ts`.
  */
 export interface ObjectMeta {
   bucket: string;
@@ -50,9 +50,13 @@ export interface ListResult {
   nextMarker: string | undefined;
 }
 
-/** Failures a backend reports; the API layer maps them to wire codes. */
+/**
+ * Failures a backend reports; the API layer maps them to wire codes.
+ * `ServiceUnavailable`: the object store cannot be reached or answered 5xx
+ * (503 to API clients; a job retries, then fails with that Code).
+ */
 export class StorageError extends Error {
-  readonly kind: 'BadDigest' | 'EntitySizeNotMatch' | 'EntityTooLarge' | 'BodyAborted';
+  readonly kind: 'BadDigest' | 'EntitySizeNotMatch' | 'EntityTooLarge' | 'BodyAborted' | 'ServiceUnavailable';
   constructor(kind: StorageError['kind'], message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StorageError';
@@ -75,5 +79,11 @@ export interface ObjectStorage {
   list(input: ListInput): Promise<ListResult>;
   /** True when the bucket holds at least one object. */
   hasObjects(bucket: string): Promise<boolean>;
+  /**
+   * Startup check of the backend's own configuration (S3: the bucket exists and
+   * the credentials may use it). MUST throw on a configuration error; a store
+   * that is merely unreachable is reported by resolving to a warning instead.
+   */
+  check?(): Promise<string | undefined>;
   close(): Promise<void>;
 }

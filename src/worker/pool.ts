@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/load.ts';
 import type { Job } from '../domain/jobs/types.ts';
-import type { ObjectStorage } from '../storage/storage.ts';
+import { StorageError, type ObjectStorage } from '../storage/storage.ts';
 import { findQueue } from '../store/control-plane.ts';
 import { claimNextJob, extendLease, finishJob, recoverExpiredLeases, releaseJob } from '../store/job-leases.ts';
 import { findJob } from '../store/jobs.ts';
@@ -185,7 +185,7 @@ export class WorkerPool {
       if (leaseLost) outcome = 'lost';
       else if (ac.signal.aborted && reason instanceof Error && reason.message === 'shutdown') outcome = 'release';
       else {
-        const failure = reason instanceof JobFailure ? reason : err instanceof JobFailure ? err : undefined;
+        const failure = reason instanceof JobFailure ? reason : err instanceof JobFailure ? err : storageFailure(err);
         if (failure?.retryable && job.attempts < job.maxAttempts) outcome = 'release';
         else if (failure) outcome = { state: 'Failed', code: failure.code, message: failure.message };
         else {
@@ -226,4 +226,14 @@ export class WorkerPool {
     const stored = await findJob(store.db, job.id).catch(() => undefined);
     if (stored) this.o.onJobFinished?.(stored);
   }
+}
+
+/**
+ * The object store unreachable while a job reads its input or writes its
+ * outputs (issue 8 fault tests): retried like a crash, then Failed with Code
+ * ServiceUnavailable — never InternalError, never left Running.
+ */
+function storageFailure(err: unknown): JobFailure | undefined {
+  if (err instanceof StorageError && err.kind === 'ServiceUnavailable') return new JobFailure('ServiceUnavailable', err.message, true, { cause: err });
+  return undefined;
 }

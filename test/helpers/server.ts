@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import COS from 'cos-nodejs-sdk-v5';
 import { loadConfig } from '../../src/config/load.ts';
 import { startServer, type RunningServer } from '../../src/main.ts';
+import { S3RVER_KEY, S3RVER_SECRET, startS3rver, type S3rverProcess } from './s3rver.ts';
 
 export const ROOT_ID = 'AKIDrootTEST0000000000000000000001';
 export const ROOT_KEY = 'rootSecretKeyForTests0000000000001';
@@ -12,6 +13,8 @@ export const REGION = 'ap-guangzhou';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
+  /** The S3 store process when TEST_STORAGE=s3. */
+  s3rver?: S3rverProcess;
 }
 
 /**
@@ -21,19 +24,37 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(extra: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'smart-audio-test-'));
+  // TEST_STORAGE=s3: objects go to a real S3-compatible server process (s3rver) started for this server.
+  const s3rver = process.env.TEST_STORAGE === 's3' && extra.storage === undefined ? await startS3rver() : undefined;
+  const storage: Record<string, string> = s3rver ? { storage: s3rver.storageUrl('objects/') } : {};
   const config = loadConfig(
-    { port: '0', host: '127.0.0.1', 'data-dir': dataDir, 'log-level': process.env.TEST_LOG_LEVEL ?? 'silent', ...extra },
-    { SMART_AUDIO_SECRET_ID: ROOT_ID, SMART_AUDIO_SECRET_KEY: ROOT_KEY, SMART_AUDIO_APPID: APPID },
+    { port: '0', host: '127.0.0.1', 'data-dir': dataDir, 'log-level': process.env.TEST_LOG_LEVEL ?? 'silent', ...storage, ...extra },
+    { SMART_AUDIO_SECRET_ID: ROOT_ID, SMART_AUDIO_SECRET_KEY: ROOT_KEY, SMART_AUDIO_APPID: APPID, SMART_AUDIO_S3_ACCESS_KEY_ID: S3RVER_KEY, SMART_AUDIO_S3_SECRET_ACCESS_KEY: S3RVER_SECRET },
   );
-  const server = await startServer(config, () => undefined);
+  let server: RunningServer;
+  try {
+    server = await startServer(config, () => undefined);
+  } catch (err) {
+    await s3rver?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     ...server,
     dataDir,
+    s3rver,
     close: async () => {
       await server.close();
+      await s3rver?.stop();
       if (!process.env.KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Settings that point another process (a separate worker) at the same object storage as `server`. */
+export function sameStorage(server: TestServer): { flags: Record<string, string>; env: Record<string, string> } {
+  if (!server.s3rver) return { flags: {}, env: {} };
+  return { flags: { storage: server.s3rver.storageUrl('objects/') }, env: { SMART_AUDIO_S3_ACCESS_KEY_ID: S3RVER_KEY, SMART_AUDIO_S3_SECRET_ACCESS_KEY: S3RVER_SECRET } };
 }
 
 export type AddressingMode = 'ip' | 'proxy' | 'domain';

@@ -99,8 +99,8 @@ describe('front door bad input', () => {
     await assert.rejects(req({ method: 'PUT', host: COS_HOST, path: '/keep.txt', body: Buffer.alloc(800, 7), truncateAt: 100 }));
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(await readOriginal(), ORIGINAL);
-    // No partial upload is left behind in the temporary directory.
-    assert.deepEqual(readdirSync(join(server.dataDir, 'objects', 'tmp')), []);
+    // No partial upload is left behind in the temporary directory (local files; the S3 store keeps no partial object either: storage.test.ts).
+    if (!server.s3rver) assert.deepEqual(readdirSync(join(server.dataDir, 'objects', 'tmp')), []);
   });
 
   test('32. HEAD errors carry the status only, no body', async () => {
@@ -125,6 +125,6 @@ describe('front door bad input', () => {
 
   test('34. nothing under the data directory was created outside objects/ and the metadata file', () => {
     const top = readdirSync(server.dataDir).sort();
-    assert.deepEqual(top.filter((f) => !f.startsWith('metadata.sqlite')), ['objects']);
+    assert.deepEqual(top.filter((f) => !f.startsWith('metadata.sqlite')), server.s3rver ? [] : ['objects']);
   });
 });

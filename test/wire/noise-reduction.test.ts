@@ -11,7 +11,7 @@ import { dataPaths, startWorker } from '../../src/main.ts';
 import { findJobs } from '../../src/store/jobs.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import { makeMedia, probeBuffer, silentVideoMp4, songMp3, videoMp4 } from '../helpers/media.ts';
-import { APPID, REGION, ROOT_ID, ROOT_KEY, call, ciCall, cosClient, startTestServer, type TestServer } from '../helpers/server.ts';
+import { APPID, REGION, ROOT_ID, ROOT_KEY, call, ciCall, cosClient, sameStorage, startTestServer, type TestServer } from '../helpers/server.ts';
 
 /**
  * NoiseReduction jobs end to end through cos-nodejs-sdk-v5 (issue 7,
@@ -333,8 +333,8 @@ describe('NoiseReduction jobs with the rnnoise engine, and the size limit at run
       assert.equal(big.err?.statusCode, 400, 'now refused at submit');
       assert.equal(big.err?.code, 'InvalidArgument');
       worker = await startWorker(loadConfig(
-        { 'data-dir': server.dataDir, 'log-level': 'silent', 'noise-reduction-max-input-bytes': '200000' },
-        { SMART_AUDIO_SECRET_ID: ROOT_ID, SMART_AUDIO_SECRET_KEY: ROOT_KEY, SMART_AUDIO_APPID: APPID },
+        { 'data-dir': server.dataDir, 'log-level': 'silent', 'noise-reduction-max-input-bytes': '200000', ...sameStorage(server).flags },
+        { SMART_AUDIO_SECRET_ID: ROOT_ID, SMART_AUDIO_SECRET_KEY: ROOT_KEY, SMART_AUDIO_APPID: APPID, ...sameStorage(server).env },
       ));
       const d = await waitJob(cos, s.data.Response.JobsDetail.JobId);
       assert.equal(d.State, 'Failed');

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { StorageError } from '../../storage/storage.ts';
 import { ERRORS, type ErrorName, type WireError } from './table.ts';
 import { isStoreUnavailable } from '../../store/unavailable.ts';
 
@@ -40,6 +41,8 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ValidationError || err instanceof NotFoundError || err instanceof ConflictError) {
     return new ApiError('InvalidArgument', err.message, { cause: err });
   }
+  // The object store is down or timing out (issue 8 §2): the client should retry, not see a 500.
+  if (err instanceof StorageError && err.kind === 'ServiceUnavailable') return new ApiError('ServiceUnavailable', err.message, { cause: err });
   const e = err as { code?: string; statusCode?: number } | undefined;
   // Fastify's own request-level errors (body too large, bad content length).
   if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('EntityTooLarge', undefined, { cause: err });
