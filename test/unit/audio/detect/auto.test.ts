@@ -17,9 +17,9 @@ describe('chooseEngine', () => {
     [2, 'auto', 'two', 'music', 'tcnmask', 1],
     [3, 'speech', 'two', 'music', 'gtcrn', 0],
     [4, 'music', 'two', 'speech', 'tcnmask', 0],
-    [5, 'auto', 'four', 'speech', 'dsp', 0],
-    [6, 'speech', 'four', 'speech', 'dsp', 0],
-    [7, 'music', 'four', 'music', 'dsp', 0],
+    [5, 'auto', 'four', 'speech', 'tcnmask4', 0],
+    [6, 'speech', 'four', 'speech', 'tcnmask4', 0],
+    [7, 'music', 'four', 'music', 'tcnmask4', 0],
   ];
   for (const [n, mode, separation, detected, expected, calls] of cases) {
     it(`${n}: mode ${mode}, separation ${separation}, content ${detected} → ${expected}`, async () => {
