@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { rm, stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { ChunkAssembler, CrossfadeJoiner, type Stems } from './chunking.ts';
@@ -98,6 +99,9 @@ function checkOutputs(mode: SeparationMode, outputs: Partial<Record<StemName, St
 /** One AbortController for the whole run: fed by the caller's signal, the timeout, and any failure. */
 function linkAbort(outer: AbortSignal | undefined, timeoutMs: number | undefined) {
   const controller = new AbortController();
+  // Every ffmpeg process of the run listens on this signal: MusicMode has a
+  // decoder and five encoders beside the engine, over Node's default of 10.
+  setMaxListeners(32, controller.signal);
   const onOuter = () => controller.abort(new AudioError('aborted', 'separation aborted by the caller', { cause: outer?.reason }));
   if (outer?.aborted) onOuter();
   else outer?.addEventListener('abort', onOuter, { once: true });
