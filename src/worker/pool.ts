@@ -187,10 +187,10 @@ export class WorkerPool {
       else {
         const failure = reason instanceof JobFailure ? reason : err instanceof JobFailure ? err : storageFailure(err);
         if (failure?.retryable && job.attempts < job.maxAttempts) outcome = 'release';
-        else if (failure) outcome = { state: 'Failed', code: failure.code, message: failure.message };
+        else if (failure) outcome = { state: 'Failed', code: failure.code, message: hideWorkDir(failure.message, workDir) };
         else {
           log.error({ err, jobId: job.id }, 'job failed with an unexpected error');
-          outcome = { state: 'Failed', code: 'InternalError', message: `Internal error while processing the job: ${(err as Error).message}`.slice(0, 1000) };
+          outcome = { state: 'Failed', code: 'InternalError', message: hideWorkDir(`Internal error while processing the job: ${(err as Error).message}`, workDir).slice(0, 1000) };
         }
       }
     } finally {
@@ -236,4 +236,13 @@ export class WorkerPool {
 function storageFailure(err: unknown): JobFailure | undefined {
   if (err instanceof StorageError && err.kind === 'ServiceUnavailable') return new JobFailure('ServiceUnavailable', err.message, true, { cause: err });
   return undefined;
+}
+
+/**
+ * Job messages reach API clients (DescribeMediaJob, callbacks): tool errors
+ * quote the input's local path (`file:/…/work/<job>/input: Invalid data…`),
+ * which says nothing useful to them and discloses the server's layout.
+ */
+export function hideWorkDir(message: string, workDir: string): string {
+  return message.split(`file:${workDir}/`).join('').split(`${workDir}/`).join('').split(workDir).join('.');
 }

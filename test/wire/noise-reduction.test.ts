@@ -236,6 +236,7 @@ describe('NoiseReduction jobs', () => {
       assert.equal(d.State, 'Failed');
       assert.equal(d.Code, code);
       assert.match(d.Message, msg);
+      assert.doesNotMatch(d.Message, /file:|\/work\/|\/tmp\//, 'the message does not disclose the server\'s work directory');
       const { err } = await call(cos, 'headObject', { Bucket, Region, Key: `nr${n}/out.wav` });
       assert.equal(err?.statusCode, 404, 'a failed job publishes nothing');
     });
