@@ -204,6 +204,7 @@ def main():
     ap.add_argument('--stems', type=int, default=1, choices=(1, 4), help='1: vocals mask (2 stems); 4: vocals, drums, bass, other')
     ap.add_argument('--no-norm', action='store_true', help='no BatchNorm (needed with --init-onnx)')
     ap.add_argument('--init-onnx', help='warm start from an exported BN-folded 2-stem model (first run only)')
+    ap.add_argument('--init-pt', help='continue from the weights of another run (e.g. training/runs/tcnmask4/best.pt), new schedule (first run only)')
     ap.add_argument('--seed', type=int, default=6)
     ap.add_argument('--val-every', type=int, default=150)
     ap.add_argument('--threads', type=int, default=1)
@@ -228,6 +229,9 @@ def main():
         rng.bit_generator.state = ck['rng']
         torch.set_rng_state(ck['torch_rng'])
         print(f'resumed at step {step}', flush=True)
+    elif args.init_pt:
+        model.load_state_dict(torch.load(args.init_pt)['model'])
+        print(f'continuing from the weights of {args.init_pt}', flush=True)
     elif args.init_onnx:
         assert args.no_norm, '--init-onnx needs --no-norm (the export folded BatchNorm into the convolutions)'
         load_onnx_weights(model, os.path.join(ROOT, args.init_onnx) if not os.path.isabs(args.init_onnx) else args.init_onnx)
