@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import COS from 'cos-nodejs-sdk-v5';
 import { loadConfig } from '../../src/config/load.ts';
-import { startServer, type RunningServer } from '../../src/main.ts';
+import { dataPaths, startServer, type RunningServer } from '../../src/main.ts';
+import { openMetadataStore } from '../../src/store/open.ts';
+import type { MetadataStore } from '../../src/store/store.ts';
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
 import { S3RVER_KEY, S3RVER_SECRET, startS3rver, type S3rverProcess } from './s3rver.ts';
 
 export const ROOT_ID = 'AKIDrootTEST0000000000000000000001';
@@ -15,6 +18,8 @@ export interface TestServer extends RunningServer {
   dataDir: string;
   /** The S3 store process when TEST_STORAGE=s3. */
   s3rver?: S3rverProcess;
+  /** The PostgreSQL database when TEST_STORE=postgres. */
+  database?: TestDatabase;
 }
 
 /**
@@ -27,6 +32,10 @@ export async function startTestServer(extra: Record<string, string> = {}): Promi
   // TEST_STORAGE=s3: objects go to a real S3-compatible server process (s3rver) started for this server.
   const s3rver = process.env.TEST_STORAGE === 's3' && extra.storage === undefined ? await startS3rver() : undefined;
   const storage: Record<string, string> = s3rver ? { storage: s3rver.storageUrl('objects/') } : {};
+  // TEST_STORE=postgres: metadata in a fresh PostgreSQL database (test/helpers/postgres.ts), so the
+  // wire suites also run on the scale-out configuration (issue #8).
+  const database = process.env.TEST_STORE === 'postgres' && extra.store === undefined ? await createTestDatabase() : undefined;
+  if (database) storage.store = database.url;
   const config = loadConfig(
     { port: '0', host: '127.0.0.1', 'data-dir': dataDir, 'log-level': process.env.TEST_LOG_LEVEL ?? 'silent', ...storage, ...extra },
     { SMART_AUDIO_SECRET_ID: ROOT_ID, SMART_AUDIO_SECRET_KEY: ROOT_KEY, SMART_AUDIO_APPID: APPID, SMART_AUDIO_S3_ACCESS_KEY_ID: S3RVER_KEY, SMART_AUDIO_S3_SECRET_ACCESS_KEY: S3RVER_SECRET },
@@ -36,6 +45,7 @@ export async function startTestServer(extra: Record<string, string> = {}): Promi
     server = await startServer(config, () => undefined);
   } catch (err) {
     await s3rver?.stop();
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
@@ -43,18 +53,26 @@ export async function startTestServer(extra: Record<string, string> = {}): Promi
     ...server,
     dataDir,
     s3rver,
+    database,
     close: async () => {
       await server.close();
       await s3rver?.stop();
+      await database?.drop();
       if (!process.env.KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
+/** Opens the metadata store `server` uses (its SQLite file, or its TEST_STORE=postgres database). */
+export function openServerStore(server: TestServer): Promise<MetadataStore> {
+  return openMetadataStore(server.database?.url, dataPaths(server.dataDir).metadata);
+}
+
 /** Settings that point another process (a separate worker) at the same object storage as `server`. */
 export function sameStorage(server: TestServer): { flags: Record<string, string>; env: Record<string, string> } {
-  if (!server.s3rver) return { flags: {}, env: {} };
-  return { flags: { storage: server.s3rver.storageUrl('objects/') }, env: { SMART_AUDIO_S3_ACCESS_KEY_ID: S3RVER_KEY, SMART_AUDIO_S3_SECRET_ACCESS_KEY: S3RVER_SECRET } };
+  const flags: Record<string, string> = server.database ? { store: server.database.url } : {};
+  if (!server.s3rver) return { flags, env: {} };
+  return { flags: { ...flags, storage: server.s3rver.storageUrl('objects/') }, env: { SMART_AUDIO_S3_ACCESS_KEY_ID: S3RVER_KEY, SMART_AUDIO_S3_SECRET_ACCESS_KEY: S3RVER_SECRET } };
 }
 
 export type AddressingMode = 'ip' | 'proxy' | 'domain';

@@ -7,11 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
 import { decodeStream } from '../../src/eval/datasets/decode.ts';
 import { siSdr } from '../../src/eval/metrics/simple.ts';
-import { dataPaths, startWorker } from '../../src/main.ts';
+import { startWorker } from '../../src/main.ts';
 import { findJobs } from '../../src/store/jobs.ts';
-import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import { makeMedia, probeBuffer, silentVideoMp4, songMp3, videoMp4 } from '../helpers/media.ts';
-import { APPID, REGION, ROOT_ID, ROOT_KEY, call, ciCall, cosClient, sameStorage, startTestServer, type TestServer } from '../helpers/server.ts';
+import { APPID, REGION, ROOT_ID, ROOT_KEY, call, ciCall, cosClient, openServerStore, sameStorage, startTestServer, type TestServer } from '../helpers/server.ts';
 
 /**
  * NoiseReduction jobs end to end through cos-nodejs-sdk-v5 (issue 7,
@@ -302,7 +301,7 @@ describe('NoiseReduction jobs with the rnnoise engine, and the size limit at run
       const p = probeBuffer('rn.wav', bytes);
       assert.equal(p.sampleRate, 48000);
       assert.equal(p.channels, 1);
-      const store = openSqliteStore(dataPaths(server.dataDir).metadata);
+      const store = await openServerStore(server);
       try {
         const [job] = await findJobs(store, Bucket, [jobId]);
         assert.equal(job?.result?.engine, 'rnnoise');

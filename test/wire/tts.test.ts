@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { probeBuffer } from '../helpers/media.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { startWorker } from '../../src/main.ts';
-import { APPID, REGION, ROOT_ID, ROOT_KEY, call, ciCall, cosClient, startTestServer, type TestServer } from '../helpers/server.ts';
+import { APPID, REGION, ROOT_ID, ROOT_KEY, call, ciCall, cosClient, sameStorage, startTestServer, type TestServer } from '../helpers/server.ts';
 
 /**
  * Tts jobs end to end through cos-nodejs-sdk-v5 (issue 7, spec/jobs.md §1.4,
@@ -275,7 +275,7 @@ describe('Tts jobs', () => {
       { effect: 'allow', action: ['cam:PassRole'], resource: [`qcs::cam::uid/${APPID}:roleName/CI_QCSRole`] },
     ] }));
     const bin = join(import.meta.dirname, '..', '..', 'bin', 'smart-audio.js');
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'keys', 'create', '--policy', policy, '--name', 'tts-sub', '--data-dir', server.dataDir], { env: { ...process.env, SMART_AUDIO_SECRET_ID: '', SMART_AUDIO_SECRET_KEY: '' } });
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'keys', 'create', '--policy', policy, '--name', 'tts-sub', '--data-dir', server.dataDir, ...(server.database ? ['--store', server.database.url] : [])], { env: { ...process.env, SMART_AUDIO_SECRET_ID: '', SMART_AUDIO_SECRET_KEY: '' } });
     const id = /SecretId=(\S+)/.exec(stdout)?.[1];
     const key = /SecretKey=(\S+)/.exec(stdout)?.[1];
     assert.ok(id && key, stdout);
@@ -317,7 +317,8 @@ describe('Tts jobs: the text is checked again when the job runs', () => {
       const s = await submit(cos, { Tag: 'Tts', Operation: { TtsConfig: { InputType: 'Url', Input: 'text/changing.txt' }, Output: output('t30/out.pcm') } });
       assert.equal(s.err, null, JSON.stringify(s.err?.error));
       await put(cos, 'text/changing.txt', Buffer.concat([Buffer.from('hello'), Buffer.alloc(16), randomBytes(512)]));
-      worker = await startWorker(loadConfig({ 'data-dir': server.dataDir, 'log-level': 'silent' }, { SMART_AUDIO_SECRET_ID: ROOT_ID, SMART_AUDIO_SECRET_KEY: ROOT_KEY, SMART_AUDIO_APPID: APPID }));
+      const same = sameStorage(server);
+      worker = await startWorker(loadConfig({ 'data-dir': server.dataDir, 'log-level': 'silent', ...same.flags }, { SMART_AUDIO_SECRET_ID: ROOT_ID, SMART_AUDIO_SECRET_KEY: ROOT_KEY, SMART_AUDIO_APPID: APPID, ...same.env }));
       const d = await waitJob(cos, s.data.Response.JobsDetail.JobId);
       assert.equal(d.State, 'Failed');
       assert.equal(d.Code, 'ResourceNotSupported');
