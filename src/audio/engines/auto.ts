@@ -44,7 +44,7 @@ export interface EngineChoiceConfig {
   fourStemEngine?: string;
 }
 
-/** Music: our trained model (tcnmask, 2 stems, issue #6), tcnmask4 for MusicMode (4-stem average 2.32 vs dsp 1.73 dB on MUSDB18-val, issue #6); speech: gtcrn. */
+/** Music: our trained model (tcnmask, 2 stems, issue #6), tcnmask4 for MusicMode (4-stem average 2.65 vs dsp 1.73 dB on MUSDB18-val, issue #6); speech: gtcrn. */
 export const DEFAULT_ENGINE_CHOICE: Readonly<EngineChoiceConfig> = { speechEngine: 'gtcrn', musicEngine: 'tcnmask', fourStemEngine: 'tcnmask4' };
 
 /** Returns the registry id of the engine to use. */
