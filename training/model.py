@@ -70,7 +70,9 @@ class TcnMask(nn.Module):
 def load_onnx_weights(model, path):
     """Loads an exported 2-stem BN-folded tcnmask ONNX (Conv initializers in graph order) into a norm=False
     model. A 4-stem model gets the vocals head from the 2-stem head: softmax([l, a, a, a]) with a = -log 3
-    gives exactly sigmoid(l) for vocals, so the warm-started model starts where the 2-stem one ended."""
+    gives exactly sigmoid(l) for vocals, so the warm-started model starts where the 2-stem one ended.
+    An exported 4-stem model (models/tcnmask4.onnx) loads as is: training runs are not committed, so
+    this is how a later session continues from the committed model."""
     import math
     import onnx
     from onnx import numpy_helper
@@ -82,7 +84,7 @@ def load_onnx_weights(model, path):
     with torch.no_grad():
         for node, conv in zip(convs, ours):
             w, b = inits[node.input[1]], inits[node.input[2]]
-            if conv is model.out and model.stems > 1:
+            if conv is model.out and model.stems > 1 and w.shape[0] != conv.weight.shape[0]:
                 conv.weight.mul_(0.01)
                 conv.bias.fill_(-math.log(model.stems - 1))
                 conv.weight[:2 * BINS] = w
