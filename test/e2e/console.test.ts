@@ -330,8 +330,10 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
       await p.getByRole('heading', { name: 'Buckets' }).waitFor();
       // Focus moved to the page heading, and Tab reaches the bucket link.
       assert.equal(await p.evaluate(() => document.activeElement?.id), 'buckets-title');
+      // The heading renders before the bucket list has loaded: wait for the list (focus stays put).
+      await p.getByRole('link', { name: Bucket }).first().waitFor();
       const seen: string[] = [];
-      for (let i = 0; i < 4 && !seen.includes(Bucket); i++) {
+      for (let i = 0; i < 6 && !seen.includes(Bucket); i++) {
         await p.keyboard.press('Tab');
         seen.push(await p.evaluate(() => document.activeElement?.textContent ?? ''));
       }
