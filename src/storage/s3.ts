@@ -14,6 +14,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Crc64 } from './crc64.ts';
 import { fromS3Meta, toS3Meta } from './s3-metadata.ts';
 import { listCosStyle, type ListPage } from './s3-listing.ts';
+import type { StorageLocation } from './storage-url.ts';
 import { StorageError, type ListInput, type ListResult, type ObjectMeta, type ObjectStorage, type PutInput } from './storage.ts';
 
 /**
@@ -33,20 +34,13 @@ import { StorageError, type ListInput, type ListResult, type ObjectMeta, type Ob
  *
  * Unreachable store, timeouts and 5xx → StorageError('ServiceUnavailable').
  */
-export interface S3StorageOptions {
-  bucket: string;
-  /** Empty or ending with "/". */
-  prefix: string;
-  endpoint: string | undefined;
-  region: string;
-  forcePathStyle: boolean;
-  accessKeyId: string | undefined;
-  secretAccessKey: string | undefined;
+/** Where the objects live (`--storage s3://…`, storage-url.ts) and how long one request may take. */
+export type S3StorageOptions = Omit<Extract<StorageLocation, { kind: 's3' }>, 'kind'> & {
   /** Connect timeout and socket inactivity timeout of one S3 request. */
   timeoutMs: number;
   /** SDK attempts per call (first try + retries). */
   maxAttempts?: number;
-}
+};
 
 /** Bodies up to this size go in one PutObject; larger ones in parts of this size (S3 minimum: 5 MiB). */
 export const PART_SIZE = 8 * 1024 * 1024;

@@ -40,3 +40,25 @@ export class JobFailure extends Error {
     this.name = 'JobFailure';
   }
 }
+
+/**
+ * The per-stage timings a file-engine pipeline reports (`JobResult.timings`;
+ * metrics read `engineTotalMs` and `audioSec` for the engine RTF): stage
+ * marks taken by the pipeline plus the engine's own breakdown.
+ */
+export function stageTimings(
+  marks: { start: number; fetched: number; processed: number; stored: number },
+  engine: { timings: object; durationSec: number },
+): Record<string, number> {
+  const t = engine.timings as Record<string, number | undefined>;
+  return {
+    fetchMs: marks.fetched - marks.start,
+    decodeMs: t.decodeMs ?? 0,
+    separateMs: t.separateMs ?? 0,
+    encodeMs: t.encodeMs ?? 0,
+    engineTotalMs: t.totalMs ?? marks.processed - marks.fetched,
+    storeMs: marks.stored - marks.processed,
+    totalMs: marks.stored - marks.start,
+    audioSec: engine.durationSec,
+  };
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { APPID, REGION, call, ciCall, cosClient, startTestServer, type TestServer } from '../helpers/server.ts';
+import { downloadObject, submitJob, waitJobEnd } from '../helpers/jobs.ts';
 import { makeMedia, probeBuffer, silentVideoMp4, songMp3, videoMp4 } from '../helpers/media.ts';
 
 /**
@@ -14,26 +15,16 @@ const Region = REGION;
 
 type Cos = ReturnType<typeof cosClient>;
 
-async function submit(cos: Cos, request: Record<string, unknown>) {
-  return ciCall(cos, { Method: 'POST', Bucket, Path: 'jobs', Body: { Request: request } });
+function submit(cos: Cos, request: Record<string, unknown>) {
+  return submitJob(cos, Bucket, request);
 }
 
-async function waitJob(cos: Cos, jobId: string, timeoutMs = 60_000): Promise<any> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await ciCall(cos, { Method: 'GET', Bucket, Path: `jobs/${jobId}` });
-    assert.equal(r.err, null, JSON.stringify(r.err?.error));
-    const d = r.data.Response.JobsDetail;
-    if (['Success', 'Failed', 'Cancel'].includes(d.State)) return d;
-    if (Date.now() > end) assert.fail(`job ${jobId} still ${d.State}`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
+function waitJob(cos: Cos, jobId: string, timeoutMs = 60_000): Promise<any> {
+  return waitJobEnd(cos, Bucket, jobId, timeoutMs);
 }
 
-async function download(cos: Cos, key: string): Promise<Buffer> {
-  const { err, data } = await call(cos, 'getObject', { Bucket, Region, Key: key });
-  assert.equal(err, null, `download ${key}`);
-  return data.Body as Buffer;
+function download(cos: Cos, key: string): Promise<Buffer> {
+  return downloadObject(cos, Bucket, Region, key);
 }
 
 const output = (extra: Record<string, string>) => ({ Region, Bucket, ...extra });

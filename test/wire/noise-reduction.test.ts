@@ -11,6 +11,7 @@ import { startWorker } from '../../src/main.ts';
 import { findJobs } from '../../src/store/jobs.ts';
 import { makeMedia, probeBuffer, silentVideoMp4, songMp3, videoMp4 } from '../helpers/media.ts';
 import { APPID, REGION, ROOT_ID, ROOT_KEY, call, ciCall, cosClient, openServerStore, sameStorage, startTestServer, type TestServer } from '../helpers/server.ts';
+import { downloadObject, submitJob, waitJobEnd } from '../helpers/jobs.ts';
 
 /**
  * NoiseReduction jobs end to end through cos-nodejs-sdk-v5 (issue 7,
@@ -29,25 +30,15 @@ type Cos = ReturnType<typeof cosClient>;
 const output = (extra: Record<string, string>) => ({ Region, Bucket, ...extra });
 
 function submit(cos: Cos, request: Record<string, unknown>) {
-  return ciCall(cos, { Method: 'POST', Bucket, Path: 'jobs', Body: { Request: request } });
+  return submitJob(cos, Bucket, request);
 }
 
-async function waitJob(cos: Cos, jobId: string, timeoutMs = 120_000): Promise<any> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await ciCall(cos, { Method: 'GET', Bucket, Path: `jobs/${jobId}` });
-    assert.equal(r.err, null, JSON.stringify(r.err?.error));
-    const d = r.data.Response.JobsDetail;
-    if (['Success', 'Failed', 'Cancel'].includes(d.State)) return d;
-    if (Date.now() > end) assert.fail(`job ${jobId} still ${d.State}`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
+function waitJob(cos: Cos, jobId: string, timeoutMs = 120_000): Promise<any> {
+  return waitJobEnd(cos, Bucket, jobId, timeoutMs);
 }
 
-async function download(cos: Cos, key: string): Promise<Buffer> {
-  const { err, data } = await call(cos, 'getObject', { Bucket, Region, Key: key });
-  assert.equal(err, null, `download ${key}`);
-  return data.Body as Buffer;
+function download(cos: Cos, key: string): Promise<Buffer> {
+  return downloadObject(cos, Bucket, Region, key);
 }
 
 async function setUpBucket(cos: Cos): Promise<void> {

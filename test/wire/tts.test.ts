@@ -10,6 +10,7 @@ import { probeBuffer } from '../helpers/media.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { startWorker } from '../../src/main.ts';
 import { APPID, REGION, ROOT_ID, ROOT_KEY, call, ciCall, cosClient, sameStorage, startTestServer, type TestServer } from '../helpers/server.ts';
+import { downloadObject, waitJobEnd } from '../helpers/jobs.ts';
 
 /**
  * Tts jobs end to end through cos-nodejs-sdk-v5 (issue 7, spec/jobs.md §1.4,
@@ -29,22 +30,12 @@ function submit(cos: Cos, request: Record<string, unknown>, path = 'jobs') {
   return ciCall(cos, { Method: 'POST', Bucket, Path: path, Body: { Request: request } });
 }
 
-async function waitJob(cos: Cos, jobId: string, timeoutMs = 60_000): Promise<any> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await ciCall(cos, { Method: 'GET', Bucket, Path: `jobs/${jobId}` });
-    assert.equal(r.err, null, JSON.stringify(r.err?.error));
-    const d = r.data.Response.JobsDetail;
-    if (['Success', 'Failed', 'Cancel'].includes(d.State)) return d;
-    if (Date.now() > end) assert.fail(`job ${jobId} still ${d.State}`);
-    await new Promise((res) => setTimeout(res, 150));
-  }
+function waitJob(cos: Cos, jobId: string, timeoutMs = 60_000): Promise<any> {
+  return waitJobEnd(cos, Bucket, jobId, timeoutMs, 150);
 }
 
-async function download(cos: Cos, key: string): Promise<Buffer> {
-  const { err, data } = await call(cos, 'getObject', { Bucket, Region, Key: key });
-  assert.equal(err, null, `download ${key}`);
-  return data.Body as Buffer;
+function download(cos: Cos, key: string): Promise<Buffer> {
+  return downloadObject(cos, Bucket, Region, key);
 }
 
 async function put(cos: Cos, Key: string, Body: Buffer | string): Promise<void> {

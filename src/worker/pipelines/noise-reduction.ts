@@ -9,7 +9,7 @@ import { probe, toMediaInfo } from '../../audio/ffmpeg/probe.ts';
 import { expandOutputKey } from '../../domain/jobs/output-keys.ts';
 import type { Job, JobResult } from '../../domain/jobs/types.ts';
 import { findBucket } from '../../store/buckets.ts';
-import { JobFailure, type Pipeline, type PipelineContext } from '../pipeline.ts';
+import { JobFailure, stageTimings, type Pipeline, type PipelineContext } from '../pipeline.ts';
 import { failureFromEngine } from './voice-separate.ts';
 
 /**
@@ -145,20 +145,10 @@ export function noiseReductionPipeline(opts: NoiseReductionOptions): Pipeline {
       const mediaInfo = toMediaInfo(await probe(outputPath, { signal: ctx.signal }));
       ctx.progress(99);
       const tStored = Date.now();
-      const timings = denoised.timings as Record<string, number>;
       return {
         outputFile: { bucket: out.bucket, region: out.region, objects: [{ key, md5: meta.etag }] },
         mediaInfo,
-        timings: {
-          fetchMs: tFetched - t0,
-          decodeMs: timings.decodeMs ?? 0,
-          separateMs: timings.separateMs ?? 0,
-          encodeMs: timings.encodeMs ?? 0,
-          engineTotalMs: timings.totalMs ?? tDenoised - tFetched,
-          storeMs: tStored - tDenoised,
-          totalMs: tStored - t0,
-          audioSec: denoised.durationSec,
-        },
+        timings: stageTimings({ start: t0, fetched: tFetched, processed: tDenoised, stored: tStored }, denoised),
         engine: opts.engine,
       };
     },

@@ -9,7 +9,7 @@ import type { Job, JobResult } from '../../domain/jobs/types.ts';
 import { findBucket } from '../../store/buckets.ts';
 import { chooseEngine, type EngineChoiceConfig, type EngineChoiceMode } from '../../audio/engines/auto.ts';
 import { detectFile } from '../../audio/detect/speech-music.ts';
-import { JobFailure, type Pipeline, type PipelineContext } from '../pipeline.ts';
+import { JobFailure, stageTimings, type Pipeline, type PipelineContext } from '../pipeline.ts';
 
 /**
  * VoiceSeparate jobs (spec/jobs.md §1.2): input object → local file →
@@ -156,20 +156,10 @@ export function voiceSeparatePipeline(opts: VoiceSeparateOptions): Pipeline {
       ctx.progress(99);
       const tStored = Date.now();
       const mediaInfo = firstInfo ? { ...firstInfo, Stream: { ...(firstInfo as { Stream?: object }).Stream, Audio: audioStreams } } : undefined;
-      const timings = separated.timings as Record<string, number>;
       return {
         outputFile: { bucket: out.bucket, region: out.region, objects },
         mediaInfo,
-        timings: {
-          fetchMs: tFetched - t0,
-          decodeMs: timings.decodeMs ?? 0,
-          separateMs: timings.separateMs ?? 0,
-          encodeMs: timings.encodeMs ?? 0,
-          engineTotalMs: timings.totalMs ?? tSeparated - tFetched,
-          storeMs: tStored - tSeparated,
-          totalMs: tStored - t0,
-          audioSec: separated.durationSec,
-        },
+        timings: stageTimings({ start: t0, fetched: tFetched, processed: tSeparated, stored: tStored }, separated),
         engine: engineId,
       };
     },
