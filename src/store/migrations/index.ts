@@ -201,3 +201,17 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
 ];
+
+/**
+ * The migrations still to apply, oldest first, given the versions already
+ * recorded in `schema_migrations` (both dialects' migrators). A database
+ * newer than this build is refused rather than run with a schema it does not know.
+ */
+export function pendingMigrations(applied: ReadonlySet<number>, migrations: readonly Migration[]): Migration[] {
+  const newest = Math.max(0, ...applied);
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  if (newest > known) {
+    throw new Error(`The database has schema version ${newest}, newer than this build knows (${known}); refusing to start.`);
+  }
+  return [...migrations].sort((a, b) => a.version - b.version).filter((m) => !applied.has(m.version));
+}

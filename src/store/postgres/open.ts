@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { MetadataStore } from '../store.ts';
 import { CAPABILITIES, MIGRATION_LOCK } from '../dialect.ts';
-import { MIGRATIONS, type Migration } from '../migrations/index.ts';
+import { MIGRATIONS, pendingMigrations, type Migration } from '../migrations/index.ts';
 import { isStoreUnavailable } from '../unavailable.ts';
 import { PgWorkSignal } from './work-signal.ts';
 
@@ -108,15 +108,8 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly Migrat
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
       const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-      const applied = new Set(rows.map((r) => Number(r.version)));
-      const newest = Math.max(0, ...applied);
-      const known = Math.max(0, ...migrations.map((m) => m.version));
-      if (newest > known) {
-        throw new Error(`The database has schema version ${newest}, newer than this build knows (${known}); refusing to start.`);
-      }
       const done: number[] = [];
-      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-        if (applied.has(m.version)) continue;
+      for (const m of pendingMigrations(new Set(rows.map((r) => Number(r.version))), migrations)) {
         await client.query('BEGIN');
         try {
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { MetadataStore } from '../store.ts';
-import { MIGRATIONS, type Migration } from '../migrations/index.ts';
+import { MIGRATIONS, pendingMigrations, type Migration } from '../migrations/index.ts';
 import { CAPABILITIES } from '../dialect.ts';
 
 /**
@@ -59,15 +59,8 @@ export function migrateSqlite(handle: BetterSqlite3.Database, migrations: readon
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
   const run = handle.transaction(() => {
     const rows = handle.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>;
-    const applied = new Set(rows.map((r) => r.version));
-    const newest = Math.max(0, ...applied);
-    const known = Math.max(0, ...migrations.map((m) => m.version));
-    if (newest > known) {
-      throw new Error(`The database has schema version ${newest}, newer than this build knows (${known}); refusing to start.`);
-    }
     const done: number[] = [];
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (applied.has(m.version)) continue;
+    for (const m of pendingMigrations(new Set(rows.map((r) => r.version)), migrations)) {
       // Insert the row first so a concurrent migrator clashes on the key (graphile-worker's trick).
       handle.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
       for (const statement of m.statements(CAPABILITIES.sqlite)) handle.exec(statement);
