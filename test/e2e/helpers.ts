@@ -4,25 +4,72 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 
-/** Debian's Chromium (issue #9 "Tests"); .ci/run installs it. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const haveChromium = existsSync(CHROMIUM);
-export const SKIP_REASON = `${CHROMIUM} is not installed (apt-get install chromium; .ci/run installs it)`;
+/**
+ * The browsers the console is checked in (issue #9 §7 "works in current Chromium and Firefox"),
+ * both from Debian's packages; .ci/run installs them. Chromium is driven over CDP; stock Firefox
+ * over WebDriver BiDi (playwright's `moz-firefox` channel), since playwright's own patched Firefox
+ * would be a download from outside the npm registry.
+ *
+ * playwright-core is pinned to 1.64.1: 1.65 sends `emulation.setMediaFeaturesOverride` when it
+ * opens a page, which Firefox ESR 153 answers with "unknown command".
+ */
+export type BrowserName = 'chromium' | 'firefox';
+
+const BROWSERS: Record<BrowserName, { executable: string; debianPackage: string }> = {
+  chromium: { executable: '/usr/bin/chromium', debianPackage: 'chromium' },
+  firefox: { executable: '/usr/bin/firefox-esr', debianPackage: 'firefox-esr' },
+};
+
+export function haveBrowser(name: BrowserName): boolean {
+  return existsSync(BROWSERS[name].executable);
+}
+
+export function skipReason(name: BrowserName): string {
+  const b = BROWSERS[name];
+  return `${b.executable} is not installed (apt-get install ${b.debianPackage}; .ci/run installs it)`;
+}
 
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'console');
 
-export async function launch(extraArgs: string[] = []): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required', ...extraArgs],
+export interface LaunchOptions {
+  /** A host name the browser resolves to 127.0.0.1 (to load the console from a non-loopback origin). */
+  loopbackAlias?: string;
+}
+
+export async function launch(name: BrowserName, options: LaunchOptions = {}): Promise<Browser> {
+  const { chromium, firefox } = await import('playwright-core');
+  if (name === 'chromium') {
+    const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'];
+    if (options.loopbackAlias) args.push(`--host-resolver-rules=MAP ${options.loopbackAlias} 127.0.0.1`);
+    return chromium.launch({ executablePath: BROWSERS.chromium.executable, args });
+  }
+  // Firefox: no outside connections (this machine's network is closed: updates, telemetry and
+  // captive-portal checks would only fail), media may start without a gesture, as for Chromium.
+  const firefoxUserPrefs: Record<string, string | number | boolean> = {
+    'media.autoplay.default': 0,
+    'app.update.enabled': false,
+    'network.captive-portal-service.enabled': false,
+    'network.connectivity-service.enabled': false,
+    'datareporting.policy.dataSubmissionEnabled': false,
+    'toolkit.telemetry.enabled': false,
+    'browser.safebrowsing.malware.enabled': false,
+    'browser.safebrowsing.phishing.enabled': false,
+  };
+  if (options.loopbackAlias) firefoxUserPrefs['network.dns.localDomains'] = options.loopbackAlias;
+  return firefox.launch({
+    channel: 'moz-firefox',
+    executablePath: BROWSERS.firefox.executable,
+    headless: true,
+    firefoxUserPrefs,
   });
 }
 
-/** Full-page screenshot kept as a test artefact (test-artifacts/console/, gitignored). */
+/** Full-page screenshot kept as a test artefact (test-artifacts/console/<browser>/, gitignored). */
 export async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const browser = page.context().browser()?.browserType().name() ?? 'browser';
+  const dir = join(ARTIFACTS, browser);
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
 const run = promisify(execFile);

@@ -9,20 +9,22 @@ import { validateNotifyConfig } from '../../src/domain/queues.ts';
 import { validateTemplateRequest } from '../../src/domain/templates/index.ts';
 import { makeMedia, songMp3 } from '../helpers/media.ts';
 import { APPID, REGION, ROOT_ID, ROOT_KEY, startTestServer, type TestServer } from '../helpers/server.ts';
-import { createSubKey, haveChromium, launch, shot, signIn, SKIP_REASON } from './helpers.ts';
+import { type BrowserName, createSubKey, haveBrowser, launch, shot, signIn, skipReason } from './helpers.ts';
 
 /**
- * The web console end to end (issue #9 "Tests"): Debian's Chromium drives
- * the real server on loopback. Sign in, create a bucket, enable Smart Audio,
+ * The web console end to end (issue #9 "Tests"): a browser from Debian
+ * (Chromium, and Firefox ESR for §7) drives the real server on loopback. Sign in, create a bucket, enable Smart Audio,
  * upload, create a template (after the form showed the API's own validation
  * message), submit a VoiceSeparate job, wait for Success, play a stem.
  * A bad key and a denied action show their errors. Screenshots go to
- * test-artifacts/console/.
+ * test-artifacts/console/<browser>/. Each browser's suite is its own test
+ * file (console-chromium.test.ts, console-firefox.test.ts) with its own server.
  */
 const Bucket = `console-${APPID}`;
 const JOB_TIMEOUT_MS = 180_000;
 
-describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
+export function consoleSuite(browserName: BrowserName): void {
+describe(`web console in ${browserName}`, { skip: haveBrowser(browserName) ? false : skipReason(browserName) }, () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
@@ -32,7 +34,7 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
 
   before(async () => {
     server = await startTestServer({ 'credential-cache-ms': '0' });
-    browser = await launch();
+    browser = await launch(browserName);
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.on('dialog', (d) => void d.accept());
     page.on('request', (r) => requested.push(r.url()));
@@ -361,7 +363,7 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
 
   test('on a plain-http origin that is not loopback (no WebCrypto) the built-in SHA-1 signs', async () => {
     // The browser resolves console.test to the loopback server, but the origin is not a secure context.
-    const lan = await launch(['--host-resolver-rules=MAP console.test 127.0.0.1']);
+    const lan = await launch(browserName, { loopbackAlias: 'console.test' });
     try {
       const p = await lan.newPage();
       const origin = `http://console.test:${server.port}`;
@@ -420,3 +422,4 @@ describe('web console', { skip: haveChromium ? false : SKIP_REASON }, () => {
     }
   });
 });
+}

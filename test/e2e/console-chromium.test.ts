@@ -1,0 +1,4 @@
+import { consoleSuite } from './console-suite.ts';
+
+/** The console end to end in Debian's chromium (issue #9; the flow is in console-suite.ts). */
+consoleSuite('chromium');
