@@ -67,14 +67,20 @@ export function checkFetchUrl(raw: string, policy: AddressPolicy): URL {
   return url;
 }
 
-function guardedLookup(policy: AddressPolicy): LookupFunction {
+/**
+ * A `lookup` for http(s).request that resolves every address of the host, refuses the
+ * connection when any of them is not allowed by `policy`, and hands the checked addresses
+ * to the socket (so a second resolution cannot swap in another address: no DNS rebinding).
+ * Shared by the guarded fetch and job callback delivery (src/worker/callback-delivery.ts).
+ */
+export function guardedLookup(policy: AddressPolicy, purpose: string, refuse: (message: string) => Error): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       const list = addresses as unknown as Array<{ address: string; family: number }>;
       for (const a of list) {
-        const why = policy.check(a.address, PURPOSE);
-        if (why) return callback(Object.assign(new FetchFailure('refused', `${hostname} resolves to ${why}`), { code: 'EACCES' }), '', 0);
+        const why = policy.check(a.address, purpose);
+        if (why) return callback(Object.assign(refuse(`${hostname} resolves to ${why}`), { code: 'EACCES' }), '', 0);
       }
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: typeof list) => void)(null, list);
       callback(null, list[0]!.address, list[0]!.family);
@@ -87,7 +93,7 @@ function getOnce(url: URL, policy: AddressPolicy, signal: AbortSignal): Promise<
   const hostIsIp = isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'GET', lookup: hostIsIp ? undefined : guardedLookup(policy), signal, headers: { 'user-agent': 'smart-audio', accept: 'text/plain, */*' } }, resolve);
+    const req = send(url, { method: 'GET', lookup: hostIsIp ? undefined : guardedLookup(policy, PURPOSE, (m) => new FetchFailure('refused', m)), signal, headers: { 'user-agent': 'smart-audio', accept: 'text/plain, */*' } }, resolve);
     req.on('error', (err) => {
       if (err instanceof FetchFailure) reject(err);
       else if (signal.aborted) reject(new FetchFailure(signal.reason instanceof FetchFailure ? signal.reason.kind : 'aborted', signal.reason instanceof Error ? signal.reason.message : 'fetch aborted', { cause: err }));

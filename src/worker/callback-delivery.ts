@@ -1,11 +1,11 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { lookup as dnsLookup } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AddressPolicy } from '../net/address-policy.ts';
+import { guardedLookup } from '../net/fetch-guarded.ts';
 import type { MetadataStore } from '../store/store.ts';
 
 /**
@@ -138,18 +138,7 @@ export class CallbackDeliverer {
     const target = new URL(url);
     const policy = this.o.policy;
     // Resolve, then refuse any address the policy does not allow; the socket connects to the checked address.
-    const lookup: LookupFunction = (hostname, options, callback) => {
-      dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-        if (err) return callback(err, '', 0);
-        const list = addresses as unknown as Array<{ address: string; family: number }>;
-        for (const a of list) {
-          const why = policy.check(a.address);
-          if (why) return callback(Object.assign(new Error(`callback refused: ${hostname} resolves to ${why}`), { code: 'EACCES' }), '', 0);
-        }
-        if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: typeof list) => void)(null, list);
-        callback(null, list[0]!.address, list[0]!.family);
-      });
-    };
+    const lookup = guardedLookup(policy, 'callbacks', (m) => new Error(`callback refused: ${m}`));
     const hostIsIp = isIP(target.hostname.replace(/^\[|\]$/g, '')) !== 0;
     if (hostIsIp) {
       const why = policy.check(target.hostname);
