@@ -146,13 +146,22 @@ export async function finishJob(store: MetadataStore, jobId: string, workerId: s
 }
 
 /**
- * Gives a job back to the queue after a retryable failure (or a graceful
- * shutdown), keeping its attempt count.
+ * Gives a job back to the queue. After a retryable failure it keeps its
+ * attempt count (the attempts bound the retries); after a graceful shutdown
+ * (`refundAttempt`) the attempt is given back: a rolling restart is not the
+ * job's fault and must not fail a job that was stopped several times.
  */
-export async function releaseJob(store: MetadataStore, jobId: string, workerId: string, runAfter: number): Promise<boolean> {
+export async function releaseJob(store: MetadataStore, jobId: string, workerId: string, runAfter: number, options: { refundAttempt?: boolean } = {}): Promise<boolean> {
   const res = await store.db
     .updateTable('jobs')
-    .set({ state: 'Submitted', locked_by: null, locked_until: null, run_after: runAfter, progress: null })
+    .set((eb) => ({
+      state: 'Submitted',
+      locked_by: null,
+      locked_until: null,
+      run_after: runAfter,
+      progress: null,
+      attempts: options.refundAttempt ? sql<number>`CASE WHEN ${eb.ref('attempts')} > 0 THEN ${eb.ref('attempts')} - 1 ELSE 0 END` : eb.ref('attempts'),
+    }))
     .where('id', '=', jobId)
     .where('state', '=', 'Running')
     .where('locked_by', '=', workerId)

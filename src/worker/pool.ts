@@ -165,7 +165,7 @@ export class WorkerPool {
     const timeout = setTimeout(() => ac.abort(new JobFailure('InternalError', `The job ran longer than ${config.jobTimeoutSec} s and was stopped.`)), config.jobTimeoutSec * 1000);
     const started = Date.now();
     log.info({ jobId: job.id, tag: job.tag, attempt: job.attempts, workerId: this.workerId }, 'job started');
-    let outcome: { state: 'Success' | 'Failed'; code: string; message: string; result?: Job['result'] } | 'release' | 'lost';
+    let outcome: { state: 'Success' | 'Failed'; code: string; message: string; result?: Job['result'] } | 'release' | 'shutdown' | 'lost';
     try {
       if (!pipeline) throw new JobFailure('InvalidArgument', `No pipeline is installed for ${job.tag} jobs.`);
       await mkdir(workDir, { recursive: true });
@@ -183,7 +183,7 @@ export class WorkerPool {
     } catch (err) {
       const reason = ac.signal.reason as unknown;
       if (leaseLost) outcome = 'lost';
-      else if (ac.signal.aborted && reason instanceof Error && reason.message === 'shutdown') outcome = 'release';
+      else if (ac.signal.aborted && reason instanceof Error && reason.message === 'shutdown') outcome = 'shutdown';
       else {
         const failure = reason instanceof JobFailure ? reason : err instanceof JobFailure ? err : storageFailure(err);
         if (failure?.retryable && job.attempts < job.maxAttempts) outcome = 'release';
@@ -203,9 +203,9 @@ export class WorkerPool {
       log.warn({ jobId: job.id }, 'lost the lease of a running job; another worker owns it now');
       return;
     }
-    if (outcome === 'release') {
-      const backoff = this.stopping ? 0 : Math.min(60_000, 1000 * 2 ** job.attempts);
-      await releaseJob(store, job.id, this.workerId, Date.now() + backoff).catch((err: unknown) => log.error({ err, jobId: job.id }, 'releasing a job failed'));
+    if (outcome === 'release' || outcome === 'shutdown') {
+      const backoff = outcome === 'shutdown' ? 0 : Math.min(60_000, 1000 * 2 ** job.attempts);
+      await releaseJob(store, job.id, this.workerId, Date.now() + backoff, { refundAttempt: outcome === 'shutdown' }).catch((err: unknown) => log.error({ err, jobId: job.id }, 'releasing a job failed'));
       return;
     }
     const done = outcome;

@@ -474,6 +474,32 @@ for (const dialect of DIALECTS) {
         const cbs = await s.db.selectFrom('callbacks').selectAll().where('job_id', '=', j2.id).execute();
         assert.equal(cbs.length, 1, 'one notification');
       });
+      test('4.4 a release after a retryable failure keeps the attempt; a release at shutdown gives it back', async (t) => {
+        const ts = await openTestStore(dialect, t);
+        if (!ts) return;
+        const s = ts.store;
+        const { b, q } = asrBucket('release-1250000000');
+        await enableAsrBucket(s, b, q);
+        const job = await insertJob(s, newJob(b), 100);
+        const now = Date.now();
+        assert.equal((await claimNextJob(s, 'w', 60_000, now))?.attempts, 1);
+        assert.equal(await releaseJob(s, job.id, 'w', now + 1000), true);
+        let stored = await findJob(s.db, job.id);
+        assert.equal(stored?.state, 'Submitted');
+        assert.equal(stored?.attempts, 1, 'a retryable failure used an attempt');
+        assert.equal(await claimNextJob(s, 'w', 60_000, now + 500), undefined, 'not before its run_after');
+        assert.equal((await claimNextJob(s, 'w', 60_000, now + 1000))?.attempts, 2);
+        assert.equal(await releaseJob(s, job.id, 'someone-else', now, { refundAttempt: true }), false, 'only the holder releases');
+        assert.equal(await releaseJob(s, job.id, 'w', now, { refundAttempt: true }), true);
+        stored = await findJob(s.db, job.id);
+        assert.equal(stored?.attempts, 1, 'the shutdown gave the attempt back');
+        // Many graceful restarts in a row never exhaust the job's attempts.
+        for (let i = 0; i < 5; i++) {
+          assert.equal((await claimNextJob(s, 'w', 60_000, now + 2000 + i))?.attempts, 2);
+          assert.equal(await releaseJob(s, job.id, 'w', now, { refundAttempt: true }), true);
+        }
+        assert.equal((await findJob(s.db, job.id))?.attempts, 1);
+      });
     });
 
     describe('5. cross-process wake-ups', () => {

@@ -160,7 +160,7 @@ describe('graceful drain on SIGTERM', { timeout: 300_000 }, () => {
     try {
       const job = await findJob(store.db, jobId);
       assert.equal(job?.state, 'Submitted', 'handed back to the queue, not lost');
-      assert.equal(job?.attempts, 1);
+      assert.equal(job?.attempts, 0, 'a graceful shutdown gives the attempt back');
       const row = await store.db.selectFrom('jobs').select(['locked_by']).where('id', '=', jobId).executeTakeFirstOrThrow();
       assert.equal(row.locked_by, null);
     } finally {
