@@ -10,7 +10,7 @@ import { PrincipalResolver } from './http/auth/principals.ts';
 import type { AppDeps } from './http/context.ts';
 import { AddressPolicy } from './net/address-policy.ts';
 import { openStorage } from './storage/open.ts';
-import { findActiveRoot, insertCredential, upsertRootCredential } from './store/credentials.ts';
+import { findOrCreateRoot, upsertRootCredential } from './store/credentials.ts';
 import { cancelQueuedJobs } from './store/jobs.ts';
 import { isPostgresUrl, openMetadataStore } from './store/open.ts';
 import { redactUrl } from './store/postgres/open.ts';
@@ -118,15 +118,20 @@ export async function ensureRootCredential(store: MetadataStore, config: Config,
     await upsertRootCredential(store, config.secretId, config.secretKey, appid);
     return appid;
   }
-  const existing = await findActiveRoot(store, config.appid);
-  if (existing) return existing.appid;
   const appid = config.appid ?? DEFAULT_APPID;
-  const secretId = randomSecretId();
-  const secretKey = randomSecretKey();
-  await insertCredential(store, { secretId, secretKey, appid, kind: 'root', name: 'root', policy: null, createdAt: Date.now() });
+  const { record, created } = await findOrCreateRoot(store, config.appid, () => ({
+    secretId: randomSecretId(),
+    secretKey: randomSecretKey(),
+    appid,
+    kind: 'root',
+    name: 'root',
+    policy: null,
+    createdAt: Date.now(),
+  }));
+  if (!created) return record.appid;
   print(`Created the root credential for APPID ${appid} (shown once; it is stored in the data directory):`);
-  print(`  SecretId:  ${secretId}`);
-  print(`  SecretKey: ${secretKey}`);
+  print(`  SecretId:  ${record.secretId}`);
+  print(`  SecretKey: ${record.secretKey}`);
   return appid;
 }
 

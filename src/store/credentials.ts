@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { ROOT_CREATE_LOCK } from './dialect.ts';
 import type { CredentialRecord, MetadataStore } from './store.ts';
 import type { CredentialsTable } from './schema.ts';
 
@@ -68,6 +70,29 @@ export async function findActiveRoot(store: MetadataStore, appid?: string): Prom
   if (appid) q = q.where('appid', '=', appid);
   const row = await q.orderBy('created_at').executeTakeFirst();
   return row ? toRecord(row) : undefined;
+}
+
+/**
+ * The active root credential of `appid` (or of any APPID when none is given),
+ * created from `make()` when there is none. Look-up and insert run in one
+ * write transaction, serialised across processes (SQLite: BEGIN IMMEDIATE;
+ * PostgreSQL: an advisory lock), so API servers and workers starting at once
+ * on an empty store create one root key, not one each.
+ */
+export async function findOrCreateRoot(store: MetadataStore, appid: string | undefined, make: () => Omit<CredentialRecord, 'revokedAt'>): Promise<{ record: CredentialRecord; created: boolean }> {
+  return store.writeTx(async (tx) => {
+    if (store.capabilities.advisoryLocks) await sql`SELECT pg_advisory_xact_lock(${ROOT_CREATE_LOCK})`.execute(tx);
+    let q = tx.selectFrom('credentials').selectAll().where('kind', '=', 'root').where('revoked_at', 'is', null);
+    if (appid) q = q.where('appid', '=', appid);
+    const row = await q.orderBy('created_at').executeTakeFirst();
+    if (row) return { record: toRecord(row), created: false };
+    const c = make();
+    await tx
+      .insertInto('credentials')
+      .values({ secret_id: c.secretId, secret_key: c.secretKey, appid: c.appid, kind: c.kind, name: c.name, policy: c.policy, created_at: c.createdAt, revoked_at: null })
+      .execute();
+    return { record: { ...c, revokedAt: null }, created: true };
+  });
 }
 
 /** Revokes a key; returns false when it does not exist or was already revoked. */

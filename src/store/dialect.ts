@@ -56,5 +56,8 @@ export const JOB_INSERT_LOCK = 0x5a_a0_01;
 /** The server-side claim (capability `serverFunctions`; migration 4). */
 export const CLAIM_FUNCTION = 'claim_next_job';
 
+/** Advisory lock key that serialises creating the first root credential (several processes starting on an empty store). */
+export const ROOT_CREATE_LOCK = 0x5a_a0_03;
+
 /** Advisory lock key held while migrating, so several processes starting at once migrate once. */
 export const MIGRATION_LOCK = 0x5a_a0_02;

@@ -26,6 +26,7 @@ import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import { openPostgresStore } from '../../src/store/postgres/open.ts';
 import { PG_ADMIN_URL, adminQuery, createTestDatabase } from '../helpers/postgres.ts';
 import type { MetadataStore } from '../../src/store/store.ts';
+import { findOrCreateRoot, listCredentials } from '../../src/store/credentials.ts';
 import { claimNextJob, extendLease, finishJob, recoverExpiredLeases, releaseJob } from '../../src/store/job-leases.ts';
 import { findJob, insertJob, listJobs, type NewJob } from '../../src/store/jobs.ts';
 import { newJobId } from '../../src/domain/ids.ts';
@@ -499,6 +500,28 @@ for (const dialect of DIALECTS) {
           assert.equal(await releaseJob(s, job.id, 'w', now, { refundAttempt: true }), true);
         }
         assert.equal((await findJob(s.db, job.id))?.attempts, 1);
+      });
+    });
+
+    describe('6. credentials', () => {
+      test('6.1 processes starting at once on an empty store create one root key between them', async (t) => {
+        const ts = await openTestStore(dialect, t);
+        if (!ts) return;
+        const conns = [ts.store, ...(await Promise.all([1, 2, 3].map(() => secondConnection(ts))))];
+        let made = 0;
+        const results = await Promise.all(conns.map((c, i) => findOrCreateRoot(c, undefined, () => {
+          made++;
+          return { secretId: `AKIDroot${i}`, secretKey: `key${i}`, appid: '1250000000', kind: 'root', name: 'root', policy: null, createdAt: Date.now() };
+        })));
+        assert.equal(results.filter((r) => r.created).length, 1, 'created once');
+        assert.equal(made, 1, 'the key maker ran once');
+        assert.equal(new Set(results.map((r) => r.record.secretId)).size, 1, 'every process got the same key');
+        const roots = (await listCredentials(ts.store)).filter((c) => c.kind === 'root');
+        assert.equal(roots.length, 1);
+        // Another APPID gets its own root; the first stays.
+        const other = await findOrCreateRoot(ts.store, '1250000001', () => ({ secretId: 'AKIDother', secretKey: 'k', appid: '1250000001', kind: 'root', name: 'root', policy: null, createdAt: Date.now() }));
+        assert.equal(other.created, true);
+        assert.equal((await findOrCreateRoot(ts.store, '1250000000', () => assert.fail('must not create'))).record.secretId, roots[0]!.secretId);
       });
     });
 
