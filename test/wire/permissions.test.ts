@@ -9,10 +9,11 @@ import { APPID, REGION, call, cosClient, startTestServer, type TestServer } from
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'smart-audio.js');
 
-/** The admin CLI, against the running server's data directory. */
-async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The admin CLI, against the running server's data directory and metadata store (TEST_STORE=postgres: its database). */
+async function cli(server: TestServer, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const store = server.database ? ['--store', server.database.url] : [];
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args, '--data-dir', dataDir], { env: { ...process.env, SMART_AUDIO_SECRET_ID: '', SMART_AUDIO_SECRET_KEY: '' } });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args, '--data-dir', server.dataDir, ...store], { env: { ...process.env, SMART_AUDIO_SECRET_ID: '', SMART_AUDIO_SECRET_KEY: '' } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -54,10 +55,10 @@ describe('permission matrix', () => {
         { effect: 'allow', action: 'cos:HeadObject', resource: `qcs::cos:${Region}:uid/${APPID}:${Bucket}/public/*` },
       ],
     }));
-    const a = await cli(server.dataDir, 'keys', 'create', '--policy', allowAll, '--name', 'allowed');
+    const a = await cli(server, 'keys', 'create', '--policy', allowAll, '--name', 'allowed');
     assert.equal(a.code, 0, a.stderr);
     keys.allowed = keyFrom(a.stdout);
-    const r = await cli(server.dataDir, 'keys', 'create', '--policy', readOnly, '--name', 'readonly');
+    const r = await cli(server, 'keys', 'create', '--policy', readOnly, '--name', 'readonly');
     assert.equal(r.code, 0, r.stderr);
     keys.readonly = keyFrom(r.stdout);
   });
@@ -108,23 +109,23 @@ describe('permission matrix', () => {
   test('keys create refuses a policy with a condition, and bad JSON', async () => {
     const bad = join(server.dataDir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ statement: [{ effect: 'allow', action: '*', resource: '*', condition: { ip_equal: { 'qcs:ip': '10.0.0.1' } } }] }));
-    const r = await cli(server.dataDir, 'keys', 'create', '--policy', bad);
+    const r = await cli(server, 'keys', 'create', '--policy', bad);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /condition/);
     writeFileSync(bad, '{not json');
-    const r2 = await cli(server.dataDir, 'keys', 'create', '--policy', bad);
+    const r2 = await cli(server, 'keys', 'create', '--policy', bad);
     assert.equal(r2.code, 2);
     assert.match(r2.stderr, /not valid JSON/);
   });
 
   test('keys list shows keys without their secrets; revoke stops a key', async () => {
-    const list = await cli(server.dataDir, 'keys', 'list');
+    const list = await cli(server, 'keys', 'list');
     assert.equal(list.code, 0);
     assert.ok(list.stdout.includes(keys.allowed!.id));
     assert.ok(!list.stdout.includes(keys.allowed!.key), 'secret key must not be listed');
     const cos = cosClient(server.port, 'ip', keys.allowed!.id, keys.allowed!.key);
     assert.equal((await call(cos, 'headBucket', { Bucket, Region })).err, null);
-    const rev = await cli(server.dataDir, 'keys', 'revoke', keys.allowed!.id);
+    const rev = await cli(server, 'keys', 'revoke', keys.allowed!.id);
     assert.equal(rev.code, 0, rev.stderr);
     const { err } = await call(cos, 'getObject', { Bucket, Region, Key: 'seed.txt' });
     assert.equal(err?.statusCode, 403);
