@@ -86,10 +86,16 @@ export async function listObjects(args: HandlerArgs): Promise<void> {
   args.reply.code(200).header('content-type', 'application/xml').send(xml);
 }
 
-/** GET Service (list the caller's buckets). CAM `cos:GetService`. */
+/**
+ * GET Service (list the caller's buckets). CAM `cos:GetService`. On
+ * `cos.<region>.<suffix>` only that region's buckets, as COS does; on
+ * `service.cos.<suffix>`, a custom host or an IP, every region's.
+ */
 export async function listAllBuckets(args: HandlerArgs): Promise<void> {
   const appid = args.ctx.principal.appid;
-  const buckets = await listBuckets(args.deps.store, appid);
+  const a = args.ctx.address;
+  const region = a.kind === 'cos-service' ? a.region : undefined;
+  const buckets = (await listBuckets(args.deps.store, appid)).filter((b) => region === undefined || b.region === region);
   const xml = buildXml('ListAllMyBucketsResult', {
     Owner: { ID: `qcs::cam::uin/${appid}:uin/${appid}`, DisplayName: appid },
     Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, Location: b.region, CreationDate: new Date(b.createdAt).toISOString() })) },

@@ -8,7 +8,9 @@ import { ApiError } from './errors/api-error.ts';
  * - `<bucket>.ci.<region>.<suffix>`  → CI, bucket-scoped
  * - `ci.<region>.<suffix>`           → CI regional (GET /asrbucket)
  * - `<bucket>.cos.<region>.<suffix>` → COS object API of the bucket
- * - `cos.<region>.<suffix>`          → COS service (list buckets)
+ * - `cos.<region>.<suffix>`          → COS service: list the buckets of that region
+ * - `service.cos.<suffix>`           → COS service: list the buckets of every region (the
+ *   official SDKs' `getService` without a Region, as on COS itself)
  * - any other Host (an IP, localhost, a custom domain): the configured default
  *   bucket if there is one (what the Node SDK's `Domain` option needs),
  *   else path-style COS: `/<bucket>/<key>`.
@@ -17,7 +19,8 @@ export type Address =
   | { kind: 'ci-bucket'; bucket: string; region: string }
   | { kind: 'ci-regional'; region: string }
   | { kind: 'cos-bucket'; bucket: string; region: string; key: string }
-  | { kind: 'cos-service'; region: string };
+  /** `region` undefined: every region. */
+  | { kind: 'cos-service'; region: string | undefined };
 
 export interface AddressingOptions {
   domainSuffixes: readonly string[];
@@ -49,17 +52,19 @@ export function resolveAddress(host: string, decodedPath: string, opts: Addressi
       if (service === 'ci') return { kind: 'ci-bucket', bucket, region };
       return { kind: 'cos-bucket', bucket, region, key: decodedPath.slice(1) };
     }
+    if (labels.length === 2 && labels[0] === 'service' && labels[1] === 'cos') return { kind: 'cos-service', region: undefined };
     if (labels.length === 2 && (labels[0] === 'ci' || labels[0] === 'cos')) {
       const region = labels[1]!;
       if (!REGION_RE.test(region)) throw new ApiError('InvalidHost', `Region "${region}" in Host is not valid.`);
       return labels[0] === 'ci' ? { kind: 'ci-regional', region } : { kind: 'cos-service', region };
     }
-    throw new ApiError('InvalidHost', `Host "${name}" is not <bucket>.ci|cos.<region>.${suffix} or ci|cos.<region>.${suffix}.`);
+    throw new ApiError('InvalidHost', `Host "${name}" is not <bucket>.ci|cos.<region>.${suffix}, ci|cos.<region>.${suffix} or service.cos.${suffix}.`);
   }
   if (opts.defaultBucket) return { kind: 'cos-bucket', bucket: opts.defaultBucket, region: opts.defaultRegion, key: decodedPath.slice(1) };
   // Path-style: /<bucket>/<key>
   const rest = decodedPath.slice(1);
-  if (rest === '') return { kind: 'cos-service', region: opts.defaultRegion };
+  // No region in a custom host or an IP: list every region's buckets.
+  if (rest === '') return { kind: 'cos-service', region: undefined };
   const slash = rest.indexOf('/');
   const bucket = slash < 0 ? rest : rest.slice(0, slash);
   if (!BUCKET_RE.test(bucket)) throw new ApiError('InvalidBucketName', `Bucket name "${bucket}" is not of the form <name>-<APPID>.`);

@@ -126,6 +126,24 @@ for (const mode of MODES) {
       assert.equal(etag, `"${createHash('md5').update('list/a.mp3').digest('hex')}"`);
     });
 
+    // The SDK's getService goes to service.cos.myqcloud.com (no Region) or cos.<Region>.myqcloud.com:
+    // reachable through the Ip and Proxy options; with Domain it would leave for the real COS.
+    test('7.1 getService lists every region\'s buckets on service.cos…, one region\'s on cos.<Region>…', { skip: mode === 'domain' }, async () => {
+      const elsewhere = `objects-${mode}-bj-${APPID}`;
+      assert.equal((await call(cos, 'putBucket', { Bucket: elsewhere, Region: 'ap-beijing' })).err, null);
+      const all = await call(cos, 'getService', {});
+      assert.equal(all.err, null, JSON.stringify(all.err?.error));
+      const names = (r: typeof all) => (r.data.Buckets as Array<{ Name: string; Location: string }>).map((b) => `${b.Name}@${b.Location}`).sort();
+      assert.deepEqual(names(all), [`${Bucket}@${Region}`, `${elsewhere}@ap-beijing`].sort());
+      assert.equal(all.data.Owner.DisplayName, APPID);
+      const bj = await call(cos, 'getService', { Region: 'ap-beijing' });
+      assert.equal(bj.err, null);
+      assert.deepEqual(names(bj), [`${elsewhere}@ap-beijing`]);
+      const here = await call(cos, 'getService', { Region });
+      assert.deepEqual(names(here), [`${Bucket}@${Region}`]);
+      assert.equal((await call(cos, 'deleteBucket', { Bucket: elsewhere, Region: 'ap-beijing' })).err, null);
+    });
+
     test('8. a getObject of a bucket that does not exist: 404 NoSuchBucket', { skip: mode === 'domain' }, async () => {
       const { err } = await call(cos, 'getObject', { Bucket: `nosuch-${APPID}`, Region, Key: 'x' });
       assert.equal(err?.statusCode, 404);

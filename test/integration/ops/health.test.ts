@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Readiness, storeProbe } from '../../../src/ops/readiness.ts';
 import { freePort, httpGet } from '../../helpers/ops.ts';
 import { rawRequest } from '../../helpers/raw-http.ts';
+import { startS3rver } from '../../helpers/s3rver.ts';
 import { APPID, REGION, call, cosClient, startTestServer, type TestServer } from '../../helpers/server.ts';
 
 /**
@@ -103,5 +104,43 @@ describe('health and readiness', { timeout: 60_000 }, () => {
     const fresh = new Readiness([], 500, 0);
     fresh.startDraining();
     assert.deepEqual(await fresh.report(), { ready: false, status: 'draining', checks: {} });
+  });
+
+  test('6. with --storage s3://…: ready while S3 answers, 503 (storage failed) while it hangs, ready again after; the probe object is no tenant\'s bucket', { timeout: 60_000 }, async () => {
+    const s3 = await startS3rver('readyz-probe');
+    const admin = await freePort();
+    const s3server = await startTestServer({ storage: s3.storageUrl('objects/'), 'metrics-port': String(admin), 'worker-concurrency': '0' });
+    try {
+      const ready = await httpGet(admin, '/readyz');
+      assert.equal(ready.status, 200, ready.body);
+      assert.deepEqual(JSON.parse(ready.body).checks, { store: 'ok', storage: 'ok' });
+      // The probe's bucket is a key prefix in the one S3 bucket, not a bucket a tenant sees.
+      const cos = cosClient(s3server.port, 'ip');
+      const listed = await call(cos, 'getService', {});
+      assert.equal(listed.err, null);
+      assert.ok(!JSON.stringify(listed.data.Buckets ?? []).includes('readyz'), JSON.stringify(listed.data.Buckets));
+      s3.pause();
+      try {
+        await new Promise((r) => setTimeout(r, 1100)); // past the 1 s report cache
+        const t0 = Date.now();
+        const down = await httpGet(admin, '/readyz');
+        assert.equal(down.status, 503, down.body);
+        assert.equal(JSON.parse(down.body).checks.store, 'ok');
+        assert.notEqual(JSON.parse(down.body).checks.storage, 'ok');
+        assert.ok(Date.now() - t0 < 5000, `answered in ${Date.now() - t0} ms (the probe has a time limit)`);
+        assert.equal((await httpGet(admin, '/healthz')).status, 200, 'alive while not ready');
+      } finally {
+        s3.resume();
+      }
+      let status = 0;
+      for (let i = 0; i < 40 && status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        status = (await httpGet(admin, '/readyz')).status;
+      }
+      assert.equal(status, 200, 'ready again once S3 answers');
+    } finally {
+      await s3server.close();
+      await s3.stop();
+    }
   });
 });

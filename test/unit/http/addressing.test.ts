@@ -41,10 +41,12 @@ describe('resolveAddress', () => {
     [14, 'path-style: bucket and key', '127.0.0.1:8080', '/examplebucket-1250000000/dir/k.txt', OPTS, { kind: 'cos-bucket', bucket: 'examplebucket-1250000000', region: 'ap-guangzhou', key: 'dir/k.txt' }],
     [15, 'path-style: bucket only', 'localhost', '/examplebucket-1250000000', OPTS, { kind: 'cos-bucket', bucket: 'examplebucket-1250000000', region: 'ap-guangzhou', key: '' }],
     [16, 'path-style: bucket with trailing slash', 'localhost', '/examplebucket-1250000000/', OPTS, { kind: 'cos-bucket', bucket: 'examplebucket-1250000000', region: 'ap-guangzhou', key: '' }],
-    [17, 'path-style: root is the service', '[::1]:8080', '/', OPTS, { kind: 'cos-service', region: 'ap-guangzhou' }],
+    [17, 'path-style: root is the service (every region)', '[::1]:8080', '/', OPTS, { kind: 'cos-service', region: undefined }],
     [18, 'bare suffix is "any other host" (path-style)', 'myqcloud.com', '/examplebucket-1250000000/k', OPTS, { kind: 'cos-bucket', bucket: 'examplebucket-1250000000', region: 'ap-guangzhou', key: 'k' }],
     [19, 'look-alike domain is not the suffix', 'examplebucket-1250000000.ci.ap-chongqing.notmyqcloud.com', '/x-1/k', OPTS, { kind: 'cos-bucket', bucket: 'x-1', region: 'ap-guangzhou', key: 'k' }],
     [20, 'shortest valid bucket name', 'a-1.ci.ap-chongqing.myqcloud.com', '/jobs', OPTS, { kind: 'ci-bucket', bucket: 'a-1', region: 'ap-chongqing' }],
+    [21.1, 'the all-regions service host of getService without a Region', 'service.cos.myqcloud.com', '/', OPTS, { kind: 'cos-service', region: undefined }],
+    [21.2, 'the all-regions service host on a custom suffix', 'service.cos.audio.example.internal:9000', '/', CUSTOM, { kind: 'cos-service', region: undefined }],
     [21, 'bucket with several dashes', 'my-audio-bucket-1250000000.cos.ap-guangzhou.myqcloud.com', '/k', OPTS, { kind: 'cos-bucket', bucket: 'my-audio-bucket-1250000000', region: 'ap-guangzhou', key: 'k' }],
   ];
   for (const [n, name, host, path, opts, want] of ok) {
