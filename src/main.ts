@@ -37,7 +37,7 @@ export const DEFAULT_APPID = '1250000000';
 
 /** The metadata store `--store` names: PostgreSQL, or SQLite in the data directory (issue 8 §1). */
 export function openStore(config: Config): Promise<MetadataStore> {
-  return openMetadataStore(config.store, dataPaths(config.dataDir).metadata);
+  return openMetadataStore(config.store, dataPaths(config.dataDir).metadata, { poolSize: config.storePoolSize });
 }
 
 /** Where the metadata lives, for start-up lines (never the password). */

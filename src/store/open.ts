@@ -10,7 +10,7 @@ export const isPostgresUrl = (s: string | undefined): s is string => s !== undef
  * or — the embedded default, `sqlite` or unset — the SQLite file in the data
  * directory.
  */
-export async function openMetadataStore(store: string | undefined, sqliteFile: string): Promise<MetadataStore> {
-  if (isPostgresUrl(store)) return openPostgresStore(store);
+export async function openMetadataStore(store: string | undefined, sqliteFile: string, options: { poolSize?: number } = {}): Promise<MetadataStore> {
+  if (isPostgresUrl(store)) return openPostgresStore(store, undefined, { maxConnections: options.poolSize });
   return openSqliteStore(sqliteFile);
 }
