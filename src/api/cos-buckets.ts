@@ -3,6 +3,7 @@ import type { HandlerArgs } from '../http/context.ts';
 import { queryValue } from '../http/request-target.ts';
 import { buildXml } from '../http/xml/build.ts';
 import { deleteBucket, findBucket, insertBucket, listBuckets } from '../store/buckets.ts';
+import { hasUploads } from '../store/multipart.ts';
 
 /**
  * COS bucket-level calls (spec/cos-objects.md "GET Bucket", "Bucket existence"):
@@ -36,6 +37,8 @@ export async function removeBucket(args: HandlerArgs): Promise<void> {
   const { bucket } = bucketOf(args);
   if (!(await findBucket(args.deps.store, bucket))) throw apiError('NoSuchBucket', `The bucket ${bucket} does not exist.`);
   if (await args.deps.storage.hasObjects(bucket)) throw apiError('BucketNotEmpty', `The bucket ${bucket} still holds objects.`);
+  // Unfinished multipart uploads hold parts, as on COS: abort them first (ListMultipartUploads lists them).
+  if (await hasUploads(args.deps.store.db, bucket)) throw apiError('BucketNotEmpty', `The bucket ${bucket} has unfinished multipart uploads; abort them first.`);
   await deleteBucket(args.deps.store, bucket);
   args.reply.code(204).send();
 }

@@ -31,30 +31,18 @@ export function checkObjectKey(key: string): void {
   if (/[\ud800-\udfff]/.test(key.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) throw apiError('InvalidURI', 'The object key is not valid UTF-8.');
 }
 
-async function requireBucket(args: HandlerArgs): Promise<void> {
+export async function requireBucket(args: HandlerArgs): Promise<void> {
   const bucket = args.ctx.address.kind === 'cos-bucket' ? args.ctx.address.bucket : '';
   if (!(await findBucket(args.deps.store, bucket))) throw apiError('NoSuchBucket', `The bucket ${bucket} does not exist.`);
 }
 
-function single(headers: IncomingHttpHeaders, name: string): string | undefined {
+export function single(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-/** PUT Object — spec/cos-objects.md "PUT Object". CAM `cos:PutObject`. */
-export async function putObject(args: HandlerArgs): Promise<void> {
-  const { req, reply, deps, ctx } = args;
-  if (ctx.address.kind !== 'cos-bucket') throw apiError('InvalidRequest');
-  const key = ctx.address.key;
-  checkObjectKey(key);
-  await requireBucket(args);
-  const h = req.headers;
-  const lengthHeader = single(h, 'content-length');
-  const chunked = /chunked/i.test(single(h, 'transfer-encoding') ?? '');
-  if (lengthHeader === undefined && !chunked) throw apiError('MissingContentLength', 'PUT Object needs Content-Length or chunked transfer encoding.');
-  const contentLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
-  const md5 = single(h, 'content-md5');
-  if (md5 !== undefined && !/^[A-Za-z0-9+/]{22}==$/.test(md5.trim())) throw apiError('InvalidDigest', `Content-MD5 "${md5.slice(0, 64)}" is not the base64 of a 16-byte MD5.`);
+/** What a PUT Object (or an Initiate Multipart Upload) stores besides the body: type, standard headers, x-cos-meta-*, storage class. */
+export function objectSettings(h: IncomingHttpHeaders): { contentType: string; headers: Record<string, string>; userMeta: Record<string, string>; storageClass: string } {
   const storageClass = (single(h, 'x-cos-storage-class') ?? 'STANDARD').toUpperCase();
   if (!STORAGE_CLASSES.has(storageClass)) throw apiError('InvalidArgument', `x-cos-storage-class "${storageClass}" is not a storage class.`);
   const userMeta: Record<string, string> = {};
@@ -71,26 +59,43 @@ export async function putObject(args: HandlerArgs): Promise<void> {
     const v = single(h, name);
     if (v !== undefined && v !== '') headers[name] = v;
   }
+  const contentType = single(h, 'content-type')?.trim();
+  return { contentType: contentType ? contentType : 'application/octet-stream', headers, userMeta, storageClass };
+}
+
+/** The body's declared length (Content-Length, or chunked) and Content-MD5, as PUT Object and Upload Part take them. */
+export function bodyFraming(h: IncomingHttpHeaders, api: string): { contentLength: number | undefined; contentMd5: string | undefined } {
+  const lengthHeader = single(h, 'content-length');
+  const chunked = /chunked/i.test(single(h, 'transfer-encoding') ?? '');
+  if (lengthHeader === undefined && !chunked) throw apiError('MissingContentLength', `${api} needs Content-Length or chunked transfer encoding.`);
+  const md5 = single(h, 'content-md5');
+  if (md5 !== undefined && !/^[A-Za-z0-9+/]{22}==$/.test(md5.trim())) throw apiError('InvalidDigest', `Content-MD5 "${md5.slice(0, 64)}" is not the base64 of a 16-byte MD5.`);
+  return { contentLength: lengthHeader === undefined ? undefined : Number(lengthHeader), contentMd5: md5?.trim() };
+}
+
+/** Storage failures on the wire (a client that hung up mid-body: EntitySizeNotMatch). */
+export function storageApiError(err: unknown): unknown {
+  if (err instanceof StorageError) {
+    if (err.kind === 'BodyAborted') return new ApiError('EntitySizeNotMatch', err.message, { cause: err });
+    return new ApiError(err.kind, err.message, { cause: err });
+  }
+  return err;
+}
+
+/** PUT Object — spec/cos-objects.md "PUT Object". CAM `cos:PutObject`. */
+export async function putObject(args: HandlerArgs): Promise<void> {
+  const { req, reply, deps, ctx } = args;
+  if (ctx.address.kind !== 'cos-bucket') throw apiError('InvalidRequest');
+  const key = ctx.address.key;
+  checkObjectKey(key);
+  await requireBucket(args);
+  const { contentLength, contentMd5 } = bodyFraming(req.headers, 'PUT Object');
+  const settings = objectSettings(req.headers);
   let meta: ObjectMeta;
   try {
-    meta = await deps.storage.put({
-      bucket: ctx.address.bucket,
-      key,
-      body: req.raw,
-      contentLength,
-      contentMd5: md5?.trim(),
-      maxSize: deps.config.maxObjectBytes,
-      contentType: single(h, 'content-type') ?? 'application/octet-stream',
-      headers,
-      userMeta,
-      storageClass,
-    });
+    meta = await deps.storage.put({ bucket: ctx.address.bucket, key, body: req.raw, contentLength, contentMd5, maxSize: deps.config.maxObjectBytes, ...settings });
   } catch (err) {
-    if (err instanceof StorageError) {
-      if (err.kind === 'BodyAborted') throw new ApiError('EntitySizeNotMatch', err.message, { cause: err });
-      throw new ApiError(err.kind, err.message, { cause: err });
-    }
-    throw err;
+    throw storageApiError(err);
   }
   reply.header('etag', `"${meta.etag}"`).header('x-cos-hash-crc64ecma', meta.crc64).code(200).send();
 }

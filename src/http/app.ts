@@ -34,6 +34,10 @@ function redactUrl(url: string): string {
   return url.replace(/([?&](?:q-signature|q-ak|x-cos-security-token|x-ci-security-token)=)[^&]*/gi, '$1[redacted]');
 }
 
+/** A media type as Fastify's content-type check accepts it (type/subtype, then parameters). */
+const MEDIA_TYPE = /^\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*(;.*)?$/;
+const RAW_CONTENT_TYPE = Symbol('rawContentType');
+
 export function buildApp(deps: AppDeps) {
   const { config } = deps;
   const app = Fastify({
@@ -85,6 +89,20 @@ export function buildApp(deps: AppDeps) {
   // streamed to storage), so the framework's parsers stay out of the way.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+  // Fastify answers 415 before any parser when Content-Type is not a valid media type; COS takes
+  // any value, and the SDKs send an empty one on bodiless POSTs (multipart Initiate). Hide such a
+  // header from the framework's check and give it back to the handler.
+  app.addHook('preParsing', async (req) => {
+    const ct = req.headers['content-type'];
+    if (ct !== undefined && !MEDIA_TYPE.test(ct)) {
+      (req as unknown as Record<symbol, string>)[RAW_CONTENT_TYPE] = ct;
+      delete req.headers['content-type'];
+    }
+  });
+  app.addHook('preValidation', async (req) => {
+    const ct = (req as unknown as Record<symbol, string | undefined>)[RAW_CONTENT_TYPE];
+    if (ct !== undefined) req.headers['content-type'] = ct;
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     // Unsigned GETs under /console/ are the web console's own files (src/console/serve.ts).

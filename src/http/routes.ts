@@ -4,6 +4,7 @@ import * as cosBuckets from '../api/cos-buckets.ts';
 import * as jobs from '../api/jobs.ts';
 import * as templates from '../api/templates.ts';
 import * as objects from '../api/objects.ts';
+import * as multipart from '../api/multipart.ts';
 import { ciResource, cosResource } from '../iam/resources.ts';
 import type { HandlerArgs, RequestContext } from './context.ts';
 import { apiError } from './errors/api-error.ts';
@@ -39,8 +40,15 @@ const COS_ROUTES: Route[] = [
   { name: 'GetService', scope: 'cos-service', method: 'GET', action: 'cos:GetService', resources: () => ['*'], handler: cosBuckets.listAllBuckets },
   { name: 'PutBucket', scope: 'cos-bucket', method: 'PUT', action: 'cos:PutBucket', handler: cosBuckets.putBucket },
   { name: 'HeadBucket', scope: 'cos-bucket', method: 'HEAD', action: 'cos:HeadBucket', handler: cosBuckets.headBucket },
+  // Rows with a sub-resource come before the plain operation they share a method with.
+  { name: 'ListMultipartUploads', scope: 'cos-bucket', method: 'GET', subresource: 'uploads', action: 'cos:ListMultipartUploads', handler: multipart.listMultipartUploads },
   { name: 'GetBucket', scope: 'cos-bucket', method: 'GET', action: 'cos:GetBucket', handler: cosBuckets.listObjects },
   { name: 'DeleteBucket', scope: 'cos-bucket', method: 'DELETE', action: 'cos:DeleteBucket', handler: cosBuckets.removeBucket },
+  { name: 'InitiateMultipartUpload', scope: 'cos-object', method: 'POST', subresource: 'uploads', action: 'cos:InitiateMultipartUpload', handler: multipart.initiateMultipartUpload },
+  { name: 'UploadPart', scope: 'cos-object', method: 'PUT', subresource: 'uploadId', action: 'cos:UploadPart', handler: multipart.uploadPart },
+  { name: 'ListParts', scope: 'cos-object', method: 'GET', subresource: 'uploadId', action: 'cos:ListParts', handler: multipart.listUploadParts },
+  { name: 'CompleteMultipartUpload', scope: 'cos-object', method: 'POST', subresource: 'uploadId', action: 'cos:CompleteMultipartUpload', handler: multipart.completeMultipartUpload },
+  { name: 'AbortMultipartUpload', scope: 'cos-object', method: 'DELETE', subresource: 'uploadId', action: 'cos:AbortMultipartUpload', handler: multipart.abortMultipartUpload },
   { name: 'PutObject', scope: 'cos-object', method: 'PUT', action: 'cos:PutObject', handler: objects.putObject },
   { name: 'GetObject', scope: 'cos-object', method: 'GET', action: 'cos:GetObject', handler: objects.getObject },
   { name: 'HeadObject', scope: 'cos-object', method: 'HEAD', action: 'cos:HeadObject', handler: objects.getObject },
@@ -81,7 +89,7 @@ export const CI_ROUTES: Route[] = [
  * pattern, STYLE.md).
  */
 const UNSUPPORTED_COS_SUBRESOURCES = [
-  'acl', 'cors', 'uploads', 'uploadid', 'partnumber', 'tagging', 'versioning', 'versions', 'lifecycle', 'policy',
+  'acl', 'cors', 'tagging', 'versioning', 'versions', 'lifecycle', 'policy',
   'website', 'logging', 'referer', 'domain', 'inventory', 'select', 'restore', 'append', 'replication', 'encryption',
   'accelerate', 'intelligenttiering', 'object-lock', 'retention', 'delete', 'location',
 ];

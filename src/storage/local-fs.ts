@@ -122,7 +122,7 @@ export class LocalFsStorage implements ObjectStorage {
         key: input.key,
         blob,
         size,
-        etag: digest.toString('hex'),
+        etag: input.etag ?? digest.toString('hex'),
         crc64: crc.digestDecimal(),
         last_modified: Date.now(),
         content_type: input.contentType,

@@ -134,7 +134,8 @@ export class S3Storage implements ObjectStorage {
       const key = this.s3Key(input.bucket, input.key);
       if (done) {
         const { etag, crc64, size } = checked.result();
-        const s3 = toS3Meta({ ...input, etag, crc64 });
+        const stored = input.etag ?? etag;
+        const s3 = toS3Meta({ ...input, etag: stored, crc64 });
         const body = Buffer.concat(head, size);
         await this.call('PutObject', () => this.client.send(new PutObjectCommand({
           Bucket: this.bucket,
@@ -145,7 +146,7 @@ export class S3Storage implements ObjectStorage {
           ContentType: s3.contentType,
           Metadata: s3.metadata,
         })));
-        return { bucket: input.bucket, key: input.key, size, etag, crc64, lastModified: Date.now(), contentType: input.contentType, headers: input.headers, userMeta: input.userMeta, storageClass: input.storageClass };
+        return { bucket: input.bucket, key: input.key, size, etag: stored, crc64, lastModified: Date.now(), contentType: input.contentType, headers: input.headers, userMeta: input.userMeta, storageClass: input.storageClass };
       }
       return await this.putLarge(input, key, head, chunks, checked);
     } catch (err) {
@@ -185,7 +186,8 @@ export class S3Storage implements ObjectStorage {
       staged = true;
       const { etag, crc64, size } = checked.result();
       if (size > MAX_COPY_BYTES) throw new StorageError('EntityTooLarge', `Objects above ${MAX_COPY_BYTES} bytes cannot be stored in an S3 store (CopyObject limit); this one is ${size}.`);
-      const s3 = toS3Meta({ ...input, etag, crc64 });
+      const stored = input.etag ?? etag;
+      const s3 = toS3Meta({ ...input, etag: stored, crc64 });
       await this.call('CopyObject', () => this.client.send(new CopyObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -194,7 +196,7 @@ export class S3Storage implements ObjectStorage {
         ContentType: s3.contentType,
         Metadata: s3.metadata,
       })));
-      return { bucket: input.bucket, key: input.key, size, etag, crc64, lastModified: Date.now(), contentType: input.contentType, headers: input.headers, userMeta: input.userMeta, storageClass: input.storageClass };
+      return { bucket: input.bucket, key: input.key, size, etag: stored, crc64, lastModified: Date.now(), contentType: input.contentType, headers: input.headers, userMeta: input.userMeta, storageClass: input.storageClass };
     } finally {
       // Upload aborts its own multipart upload on failure; the staging object exists only once done() resolved.
       if (staged) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: staging })).catch(() => undefined);

@@ -33,6 +33,12 @@ export interface PutInput {
   headers: Record<string, string>;
   userMeta: Record<string, string>;
   storageClass: string;
+  /**
+   * The ETag to store instead of the body's MD5: a multipart object's is
+   * COS's `<MD5 of the parts' binary MD5s>-<part count>`. Content-MD5 is
+   * still checked against the body.
+   */
+  etag?: string;
 }
 
 export interface ListInput {

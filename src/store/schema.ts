@@ -97,6 +97,33 @@ export interface CallbacksTable {
   delivered_at: number | null;
 }
 
+/** COS multipart uploads in progress (src/store/multipart.ts). */
+export interface MultipartUploadsTable {
+  upload_id: string;
+  bucket: string;
+  key: string;
+  appid: string;
+  /** CAM principal that initiated it (qcs::cam::uin/…). */
+  initiator: string;
+  content_type: string;
+  /** JSON: stored standard headers (cache-control, …). */
+  headers: string;
+  /** JSON: x-cos-meta-* headers. */
+  user_meta: string;
+  storage_class: string;
+  initiated_at: number;
+}
+
+export interface MultipartPartsTable {
+  upload_id: string;
+  part_number: number;
+  etag: string;
+  size: number;
+  /** Where the part's bytes are, in the internal multipart bucket of the object storage. */
+  blob_key: string;
+  last_modified: number;
+}
+
 export interface Database {
   jobs: JobsTable;
   callbacks: CallbacksTable;
@@ -106,4 +133,6 @@ export interface Database {
   queues: QueuesTable;
   templates: TemplatesTable;
   schema_migrations: SchemaMigrationsTable;
+  multipart_uploads: MultipartUploadsTable;
+  multipart_parts: MultipartPartsTable;
 }

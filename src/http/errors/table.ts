@@ -72,6 +72,11 @@ export const ERRORS = {
   InvalidRange: row(416, 'InvalidRange', 'The requested range is not satisfiable.'),
   PreconditionFailed: row(412, 'PreconditionFailed', 'At least one of the preconditions you specified did not hold.'),
   NotModified: row(304, 'NotModified', 'Not modified.'),
+  // COS multipart upload (src/api/multipart.ts; COS API reference, Complete Multipart Upload errors).
+  NoSuchUpload: row(404, 'NoSuchUpload', 'The specified multipart upload does not exist.'),
+  InvalidPart: row(400, 'InvalidPart', 'One or more of the specified parts could not be found.'),
+  InvalidPartOrder: row(400, 'InvalidPartOrder', 'The list of parts was not in ascending order.'),
+  EntityTooSmall: row(400, 'EntityTooSmall', 'A part other than the last is smaller than the minimum part size.'),
 
   // --- Smart Audio control plane (spec/errors.md §4, §7) ---
   MediaBucketUnBinded: row(400, 'InvalidArgument', 'MediaBucketUnBinded: Smart Audio is not enabled on this bucket.'),

@@ -200,6 +200,36 @@ export const MIGRATIONS: readonly Migration[] = [
         : []),
     ],
   },
+  {
+    version: 5,
+    name: 'multipart_uploads',
+    statements: (d) => [
+      // COS multipart upload (src/api/multipart.ts): the upload's object settings, and its parts
+      // (their bytes live in the object storage's internal multipart bucket, at blob_key).
+      `CREATE TABLE multipart_uploads (
+        upload_id TEXT${d.byteOrderCollation} PRIMARY KEY,
+        bucket TEXT${d.byteOrderCollation} NOT NULL,
+        key TEXT${d.byteOrderCollation} NOT NULL,
+        appid TEXT${d.byteOrderCollation} NOT NULL,
+        initiator TEXT${d.byteOrderCollation} NOT NULL,
+        content_type TEXT${d.byteOrderCollation} NOT NULL,
+        headers TEXT${d.byteOrderCollation} NOT NULL,
+        user_meta TEXT${d.byteOrderCollation} NOT NULL,
+        storage_class TEXT${d.byteOrderCollation} NOT NULL,
+        initiated_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX multipart_uploads_listing ON multipart_uploads (bucket, key, upload_id)`,
+      `CREATE TABLE multipart_parts (
+        upload_id TEXT${d.byteOrderCollation} NOT NULL,
+        part_number INTEGER NOT NULL,
+        etag TEXT${d.byteOrderCollation} NOT NULL,
+        size BIGINT NOT NULL,
+        blob_key TEXT${d.byteOrderCollation} NOT NULL,
+        last_modified BIGINT NOT NULL,
+        PRIMARY KEY (upload_id, part_number)
+      )`,
+    ],
+  },
 ];
 
 /**
