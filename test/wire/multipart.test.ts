@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { rawRequest } from '../helpers/raw-http.ts';
 import { APPID, REGION, call, cosClient, startTestServer, type AddressingMode, type TestServer } from '../helpers/server.ts';
 
 /**
@@ -187,6 +188,20 @@ for (const mode of ['ip', 'proxy'] as AddressingMode[]) {
       }
       assert.deepEqual(seen, expected);
       for (const [i, Key] of keys.entries()) assert.equal((await call(cos, 'multipartAbort', { Bucket, Region, Key, UploadId: ids[i] })).err, null);
+    });
+  
+    test('6. an empty or malformed Content-Type is taken as COS takes it (no 415/500): Initiate and PUT Object succeed', { skip: mode !== 'ip' }, async () => {
+      const host = `${Bucket}.cos.${Region}.myqcloud.com`;
+      const init = await rawRequest({ port: server.port, method: 'POST', host, path: '/ct/empty.bin', rawQuery: 'uploads', signQuery: { uploads: '' }, headers: { 'content-type': '' } });
+      assert.equal(init.status, 200, init.body);
+      assert.match(init.body, /<UploadId>\d{10}[0-9a-f]{56}<\/UploadId>/);
+      const put = await rawRequest({ port: server.port, method: 'PUT', host, path: '/ct/odd.bin', headers: { 'content-type': 'not a media type' }, body: 'hello' });
+      assert.equal(put.status, 200, put.body);
+      const head = await call(cos, 'headObject', { Bucket, Region, Key: 'ct/odd.bin' });
+      assert.equal(head.data.headers['content-type'], 'not a media type');
+      const empty = await rawRequest({ port: server.port, method: 'PUT', host, path: '/ct/empty.txt', headers: { 'content-type': '' }, body: 'x' });
+      assert.equal(empty.status, 200, empty.body);
+      assert.equal((await call(cos, 'headObject', { Bucket, Region, Key: 'ct/empty.txt' })).data.headers['content-type'], 'application/octet-stream');
     });
   });
 }
