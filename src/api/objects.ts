@@ -1,8 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { httpDate } from '../domain/time.ts';
-import { apiError, ApiError } from '../http/errors/api-error.ts';
+import { apiError, ApiError, toApiError } from '../http/errors/api-error.ts';
 import type { HandlerArgs } from '../http/context.ts';
+import { authorize } from '../http/auth/principals.ts';
+import { readBodyText } from '../http/body.ts';
 import { queryValue } from '../http/request-target.ts';
+import { buildXml } from '../http/xml/build.ts';
+import { listOf, parseXmlRequest, textOf } from '../http/xml/parse.ts';
+import { cosResource } from '../iam/resources.ts';
 import { StorageError, type ObjectMeta } from '../storage/storage.ts';
 import { findBucket } from '../store/buckets.ts';
 
@@ -221,4 +226,47 @@ export async function deleteObject(args: HandlerArgs): Promise<void> {
   await requireBucket(args);
   await deps.storage.delete(ctx.address.bucket, ctx.address.key);
   reply.code(204).send();
+}
+
+/** COS: at most 1000 keys per Delete Multiple Objects request. */
+const MAX_DELETE_KEYS = 1000;
+
+/**
+ * POST /?delete — Delete Multiple Objects (COS API reference; used by the
+ * SDKs' `deleteMultipleObject`). Each key is authorised as its own
+ * `cos:DeleteObject` (the action the SDKs scope it by): a denied or invalid
+ * key is reported in `<Error>`, the others are deleted. `<Quiet>true` lists
+ * only the errors. The body's Content-MD5 is checked when sent.
+ */
+export async function deleteMultipleObjects(args: HandlerArgs): Promise<void> {
+  const { ctx, deps } = args;
+  const a = ctx.address;
+  if (a.kind !== 'cos-bucket') throw apiError('InvalidRequest');
+  await requireBucket(args);
+  const tree = parseXmlRequest(await readBodyText(args), 'Delete');
+  const quiet = (textOf(tree, 'Quiet') ?? 'false').trim().toLowerCase() === 'true';
+  const objects = listOf(tree, 'Object');
+  if (objects.length === 0) throw apiError('InvalidContent', 'Delete lists no <Object>.');
+  if (objects.length > MAX_DELETE_KEYS) throw apiError('InvalidContent', `Delete lists ${objects.length} objects; at most ${MAX_DELETE_KEYS}.`);
+  const keys = objects.map((o, i) => {
+    const key = typeof o === 'string' ? undefined : textOf(o, 'Key', `Object[${i + 1}].Key`);
+    if (key === undefined) throw apiError('InvalidContent', `Object[${i + 1}] has no <Key>.`);
+    return key;
+  });
+  const deleted: Array<{ Key: string }> = [];
+  const errors: Array<{ Key: string; Code: string; Message: string }> = [];
+  for (const key of keys) {
+    try {
+      checkObjectKey(key);
+      authorize(ctx.principal, 'cos:DeleteObject', [cosResource(a.region, ctx.principal.appid, a.bucket, key)]);
+      await deps.storage.delete(a.bucket, key);
+      deleted.push({ Key: key });
+    } catch (err) {
+      const e = err instanceof ApiError ? err : toApiError(err);
+      if (e.errorName === 'ServiceUnavailable' || e.errorName === 'InternalError') throw e;
+      errors.push({ Key: key, Code: e.wire('cos').code, Message: e.message });
+    }
+  }
+  const xml = buildXml('DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors });
+  args.reply.code(200).header('content-type', 'application/xml').send(xml);
 }

@@ -43,6 +43,8 @@ const COS_ROUTES: Route[] = [
   // Rows with a sub-resource come before the plain operation they share a method with.
   { name: 'ListMultipartUploads', scope: 'cos-bucket', method: 'GET', subresource: 'uploads', action: 'cos:ListMultipartUploads', handler: multipart.listMultipartUploads },
   { name: 'GetBucket', scope: 'cos-bucket', method: 'GET', action: 'cos:GetBucket', handler: cosBuckets.listObjects },
+  // Authorised per key, as cos:DeleteObject (the SDKs scope it so).
+  { name: 'DeleteMultipleObjects', scope: 'cos-bucket', method: 'POST', subresource: 'delete', action: 'cos:DeleteMultipleObjects', authorizeInHandler: true, handler: objects.deleteMultipleObjects },
   { name: 'DeleteBucket', scope: 'cos-bucket', method: 'DELETE', action: 'cos:DeleteBucket', handler: cosBuckets.removeBucket },
   { name: 'InitiateMultipartUpload', scope: 'cos-object', method: 'POST', subresource: 'uploads', action: 'cos:InitiateMultipartUpload', handler: multipart.initiateMultipartUpload },
   { name: 'UploadPart', scope: 'cos-object', method: 'PUT', subresource: 'uploadId', action: 'cos:UploadPart', handler: multipart.uploadPart },
@@ -91,7 +93,7 @@ export const CI_ROUTES: Route[] = [
 const UNSUPPORTED_COS_SUBRESOURCES = [
   'acl', 'cors', 'tagging', 'versioning', 'versions', 'lifecycle', 'policy',
   'website', 'logging', 'referer', 'domain', 'inventory', 'select', 'restore', 'append', 'replication', 'encryption',
-  'accelerate', 'intelligenttiering', 'object-lock', 'retention', 'delete', 'location',
+  'accelerate', 'intelligenttiering', 'object-lock', 'retention', 'location',
 ];
 
 function scopeOf(ctx: RequestContext): Scope {

@@ -144,6 +144,20 @@ for (const mode of MODES) {
       assert.equal((await call(cos, 'deleteBucket', { Bucket: elsewhere, Region: 'ap-beijing' })).err, null);
     });
 
+    test('7.2 deleteMultipleObject deletes listed keys (missing ones count as deleted), reports bad keys, and is quiet on request', async () => {
+      for (const Key of ['multi/a', 'multi/b', 'multi/c']) assert.equal((await call(cos, 'putObject', { Bucket, Region, Key, Body: Buffer.from(Key) })).err, null);
+      const res = await call(cos, 'deleteMultipleObject', { Bucket, Region, Objects: [{ Key: 'multi/a' }, { Key: 'multi/never' }, { Key: 'multi/../x' }] });
+      assert.equal(res.err, null, JSON.stringify(res.err?.error));
+      assert.deepEqual(res.data.Deleted.map((d: { Key: string }) => d.Key), ['multi/a', 'multi/never']);
+      assert.deepEqual(res.data.Error.map((e: { Key: string; Code: string }) => [e.Key, e.Code]), [['multi/../x', 'InvalidURI']]);
+      const quiet = await call(cos, 'deleteMultipleObject', { Bucket, Region, Quiet: true, Objects: [{ Key: 'multi/b' }, { Key: 'multi/c' }] });
+      assert.equal(quiet.err, null);
+      assert.deepEqual(quiet.data.Deleted, []);
+      assert.deepEqual(quiet.data.Error, []);
+      const left = await call(cos, 'getBucket', { Bucket, Region, Prefix: 'multi/' });
+      assert.deepEqual(left.data.Contents, []);
+    });
+
     test('8. a getObject of a bucket that does not exist: 404 NoSuchBucket', { skip: mode === 'domain' }, async () => {
       const { err } = await call(cos, 'getObject', { Bucket: `nosuch-${APPID}`, Region, Key: 'x' });
       assert.equal(err?.statusCode, 404);

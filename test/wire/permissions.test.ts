@@ -106,6 +106,23 @@ describe('permission matrix', () => {
     assert.equal(err?.code, 'AccessDenied');
   });
 
+  test('deleteMultipleObject authorises each key as cos:DeleteObject: the denied one is an <Error>, the allowed one goes', async () => {
+    const root = cosClient(server.port, 'ip');
+    for (const Key of ['tmp/a.txt', 'keep/b.txt']) assert.equal((await call(root, 'putObject', { Bucket, Region, Key, Body: Buffer.from(Key) })).err, null);
+    const policy = join(server.dataDir, 'delete-tmp.json');
+    writeFileSync(policy, JSON.stringify({ statement: [{ effect: 'allow', action: 'cos:DeleteObject', resource: `qcs::cos:${Region}:uid/${APPID}:${Bucket}/tmp/*` }] }));
+    const made = await cli(server, 'keys', 'create', '--policy', policy, '--name', 'tmp-deleter');
+    assert.equal(made.code, 0, made.stderr);
+    const k = keyFrom(made.stdout);
+    const cos = cosClient(server.port, 'ip', k.id, k.key);
+    const res = await call(cos, 'deleteMultipleObject', { Bucket, Region, Objects: [{ Key: 'tmp/a.txt' }, { Key: 'keep/b.txt' }] });
+    assert.equal(res.err, null, JSON.stringify(res.err?.error));
+    assert.deepEqual(res.data.Deleted.map((d: { Key: string }) => d.Key), ['tmp/a.txt']);
+    assert.deepEqual(res.data.Error.map((e: { Key: string; Code: string }) => [e.Key, e.Code]), [['keep/b.txt', 'AccessDenied']]);
+    assert.equal((await call(root, 'headObject', { Bucket, Region, Key: 'tmp/a.txt' })).err?.statusCode, 404);
+    assert.equal((await call(root, 'headObject', { Bucket, Region, Key: 'keep/b.txt' })).err, null, 'the denied key is still there');
+  });
+
   test('keys create refuses a policy with a condition, and bad JSON', async () => {
     const bad = join(server.dataDir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ statement: [{ effect: 'allow', action: '*', resource: '*', condition: { ip_equal: { 'qcs:ip': '10.0.0.1' } } }] }));
