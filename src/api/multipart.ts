@@ -9,7 +9,7 @@ import { readBodyText } from '../http/body.ts';
 import type { ObjectStorage } from '../storage/storage.ts';
 import { findBucket } from '../store/buckets.ts';
 import { endUpload, findUpload, insertUpload, listParts, listUploads, putPart, type MultipartUpload } from '../store/multipart.ts';
-import { bodyFraming, checkObjectKey, objectSettings, requireBucket, storageApiError } from './objects.ts';
+import { bodyFraming, checkObjectKey, objectSettings, openCopySource, requireBucket, storageApiError } from './objects.ts';
 
 /**
  * COS multipart upload: Initiate, Upload Part, List Parts, Complete, Abort,
@@ -104,14 +104,17 @@ export async function uploadPart(args: HandlerArgs): Promise<void> {
   const partNumber = intParam(queryValue(args.ctx.target.query, 'partNumber'), 'partNumber', 1, MAX_PART_NUMBER, 0);
   if (partNumber === 0) throw apiError('InvalidArgument', 'partNumber is missing.');
   const upload = await requireUpload(args);
-  const { contentLength, contentMd5 } = bodyFraming(req.headers, 'Upload Part');
+  // Upload Part - Copy (the SDKs' sliceCopyFile): the part's bytes come from an object (or a range of it).
+  const copy = req.headers['x-cos-copy-source'] !== undefined ? await openCopySource(args, 'header') : undefined;
+  const { contentLength, contentMd5 } = copy ? { contentLength: copy.range ? copy.range.end - copy.range.start + 1 : copy.meta.size, contentMd5: undefined } : bodyFraming(req.headers, 'Upload Part');
+  if (copy) req.raw.resume();
   const blobKey = `${upload.uploadId}/${partNumber}/${randomBytes(8).toString('hex')}`;
   let meta;
   try {
     meta = await deps.storage.put({
       bucket: PARTS_BUCKET,
       key: blobKey,
-      body: req.raw,
+      body: copy ? copy.body : req.raw,
       contentLength,
       contentMd5,
       maxSize: deps.config.maxObjectBytes,
@@ -121,6 +124,7 @@ export async function uploadPart(args: HandlerArgs): Promise<void> {
       storageClass: 'STANDARD',
     });
   } catch (err) {
+    copy?.body.destroy();
     throw storageApiError(err);
   }
   const recorded = await putPart(deps.store, upload.uploadId, { partNumber, etag: meta.etag, size: meta.size, blobKey, lastModified: meta.lastModified }).catch(async (err: unknown) => {
@@ -133,6 +137,9 @@ export async function uploadPart(args: HandlerArgs): Promise<void> {
     throw apiError('NoSuchUpload', `The upload ${upload.uploadId} ended while this part was being uploaded.`);
   }
   if (recorded.replaced) await deps.storage.delete(PARTS_BUCKET, recorded.replaced).catch(() => undefined);
+  if (copy) {
+    return void reply.code(200).header('content-type', 'application/xml').send(buildXml('CopyPartResult', { ETag: `"${meta.etag}"`, LastModified: new Date(meta.lastModified).toISOString() }));
+  }
   reply.header('etag', `"${meta.etag}"`).header('x-cos-hash-crc64ecma', meta.crc64).code(200).send();
 }
 

@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { httpDate } from '../domain/time.ts';
 import { apiError, ApiError, toApiError } from '../http/errors/api-error.ts';
 import type { HandlerArgs } from '../http/context.ts';
-import { authorize } from '../http/auth/principals.ts';
+import { authorize, checkBucketAccount } from '../http/auth/principals.ts';
 import { readBodyText } from '../http/body.ts';
 import { queryValue } from '../http/request-target.ts';
 import { buildXml } from '../http/xml/build.ts';
@@ -94,6 +95,7 @@ export async function putObject(args: HandlerArgs): Promise<void> {
   const key = ctx.address.key;
   checkObjectKey(key);
   await requireBucket(args);
+  if (single(req.headers, 'x-cos-copy-source') !== undefined) return copyObject(args);
   const { contentLength, contentMd5 } = bodyFraming(req.headers, 'PUT Object');
   const settings = objectSettings(req.headers);
   let meta: ObjectMeta;
@@ -269,4 +271,89 @@ export async function deleteMultipleObjects(args: HandlerArgs): Promise<void> {
   }
   const xml = buildXml('DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors });
   args.reply.code(200).header('content-type', 'application/xml').send(xml);
+}
+
+/**
+ * The object an `x-cos-copy-source` header names: `<bucket>.cos.<region>.<domain>/<key>`
+ * (what the SDKs send; any domain suffix, as this server may be behind its own name) or
+ * path-style `<bucket>/<key>`; the key percent-encoded, an optional `?versionId=` ignored
+ * (no versioning). The caller must own the bucket and may read the key (`cos:GetObject`).
+ */
+export async function openCopySource(args: HandlerArgs, range?: { start: number; end: number } | 'header'): Promise<{ meta: ObjectMeta; body: Readable; range: { start: number; end: number } | undefined }> {
+  const { ctx, deps, req } = args;
+  const raw = single(req.headers, 'x-cos-copy-source')!.trim().replace(/^https?:\/\//i, '');
+  const m = /^\/?([a-z0-9-]+-\d+)\.cos\.([a-z0-9-]+)\.[^/]+\/(.+)$/i.exec(raw) ?? /^\/?([a-z0-9-]+-\d+)\/(.+)$/i.exec(raw);
+  if (!m) throw apiError('InvalidArgument', `x-cos-copy-source "${raw.slice(0, 200)}" is not <bucket>.cos.<region>.myqcloud.com/<key>.`);
+  const [bucket, region, encodedKey] = m.length === 4 ? [m[1]!, m[2]!, m[3]!] : [m[1]!, ctx.address.kind === 'cos-bucket' ? ctx.address.region : '', m[2]!];
+  let key: string;
+  try {
+    key = decodeURIComponent(encodedKey.replace(/\?versionId=[^&]*$/, ''));
+  } catch {
+    throw apiError('InvalidArgument', 'x-cos-copy-source: the key is not valid percent-encoded UTF-8.');
+  }
+  checkObjectKey(key);
+  checkBucketAccount(ctx.principal, bucket);
+  authorize(ctx.principal, 'cos:GetObject', [cosResource(region, ctx.principal.appid, bucket, key)]);
+  if (!(await findBucket(deps.store, bucket))) throw apiError('NoSuchBucket', `The copy source bucket ${bucket} does not exist.`);
+  const meta = await deps.storage.head(bucket, key);
+  if (!meta) throw apiError('NoSuchKey', `The copy source ${bucket}/${key.slice(0, 200)} does not exist.`);
+  // x-cos-copy-source-If-* are the source's conditions; a failed one is 412 (NotModified too, as COS does).
+  const conditions: IncomingHttpHeaders = {};
+  for (const name of ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since']) {
+    const v = single(req.headers, `x-cos-copy-source-${name}`);
+    if (v !== undefined) conditions[name] = v;
+  }
+  try {
+    checkConditions(conditions, meta);
+  } catch (err) {
+    if (err instanceof ApiError && err.errorName === 'NotModified') throw apiError('PreconditionFailed', 'x-cos-copy-source-If-None-Match / If-Modified-Since did not hold.');
+    throw err;
+  }
+  let span: { start: number; end: number } | undefined;
+  if (range === 'header') {
+    const header = single(req.headers, 'x-cos-copy-source-range');
+    if (header !== undefined) {
+      const r = /^bytes=(\d+)-(\d+)$/.exec(header.trim());
+      if (!r || Number(r[1]) > Number(r[2]) || Number(r[2]) >= meta.size) throw apiError('InvalidArgument', `x-cos-copy-source-range "${header.slice(0, 64)}" is not bytes=first-last within the source's ${meta.size} bytes.`);
+      span = { start: Number(r[1]), end: Number(r[2]) };
+    }
+  } else span = range;
+  const opened = await deps.storage.get(bucket, key, span ?? (meta.size === 0 ? undefined : { start: 0, end: meta.size - 1 }));
+  if (!opened || opened.meta.etag !== meta.etag) {
+    opened?.body.destroy();
+    throw apiError('ServiceUnavailable', 'The copy source changed while it was being read; retry.');
+  }
+  return { meta, body: opened.body, range: span };
+}
+
+/**
+ * PUT Object - Copy (`x-cos-copy-source`; the SDKs' putObjectCopy). Metadata
+ * comes from the source (`x-cos-metadata-directive: Copy`, the default) or
+ * from this request (`Replaced`). Answers `<CopyObjectResult>`.
+ */
+async function copyObject(args: HandlerArgs): Promise<void> {
+  const { req, reply, deps, ctx } = args;
+  if (ctx.address.kind !== 'cos-bucket') throw apiError('InvalidRequest');
+  const directive = (single(req.headers, 'x-cos-metadata-directive') ?? 'Copy').trim();
+  if (directive !== 'Copy' && directive !== 'Replaced') throw apiError('InvalidArgument', `x-cos-metadata-directive must be Copy or Replaced, got "${directive.slice(0, 32)}".`);
+  req.raw.resume();
+  const source = await openCopySource(args);
+  if (directive === 'Copy' && source.meta.bucket === ctx.address.bucket && source.meta.key === ctx.address.key) {
+    source.body.destroy();
+    throw apiError('InvalidRequest', 'Copying an object onto itself needs x-cos-metadata-directive: Replaced (nothing would change otherwise).');
+  }
+  const settings = directive === 'Replaced' ? objectSettings(req.headers) : { contentType: source.meta.contentType, headers: source.meta.headers, userMeta: source.meta.userMeta, storageClass: (single(req.headers, 'x-cos-storage-class') ?? source.meta.storageClass).toUpperCase() };
+  if (!STORAGE_CLASSES.has(settings.storageClass)) throw apiError('InvalidArgument', `x-cos-storage-class "${settings.storageClass}" is not a storage class.`);
+  let meta: ObjectMeta;
+  try {
+    meta = await deps.storage.put({ bucket: ctx.address.bucket, key: ctx.address.key, body: source.body, contentLength: source.meta.size, maxSize: deps.config.maxObjectBytes, ...settings });
+  } catch (err) {
+    source.body.destroy();
+    throw storageApiError(err);
+  }
+  reply.code(200).header('content-type', 'application/xml').header('x-cos-hash-crc64ecma', meta.crc64).send(buildXml('CopyObjectResult', {
+    ETag: `"${meta.etag}"`,
+    CRC64: meta.crc64,
+    LastModified: new Date(meta.lastModified).toISOString(),
+  }));
 }

@@ -190,6 +190,46 @@ for (const mode of ['ip', 'proxy'] as AddressingMode[]) {
       for (const [i, Key] of keys.entries()) assert.equal((await call(cos, 'multipartAbort', { Bucket, Region, Key, UploadId: ids[i] })).err, null);
     });
   
+    test('7. putObjectCopy copies bytes and metadata (Copy) or takes new ones (Replaced); bad copies are refused', async () => {
+      const host = (b: string) => `${b}.cos.${Region}.myqcloud.com`;
+      const src = randomBytes(200_000);
+      assert.equal((await call(cos, 'putObject', { Bucket, Region, Key: 'copy/src.mp3', Body: src, ContentType: 'audio/mpeg', Headers: { 'x-cos-meta-take': '1' } })).err, null);
+      const copied = await call(cos, 'putObjectCopy', { Bucket, Region, Key: 'copy/dst 1.mp3', CopySource: `${host(Bucket)}/copy/src.mp3` });
+      assert.equal(copied.err, null, JSON.stringify(copied.err?.error));
+      assert.equal(copied.data.ETag, `"${md5(src)}"`);
+      const got = await call(cos, 'getObject', { Bucket, Region, Key: 'copy/dst 1.mp3' });
+      assert.equal(md5(got.data.Body), md5(src));
+      assert.equal(got.data.headers['content-type'], 'audio/mpeg');
+      assert.equal(got.data.headers['x-cos-meta-take'], '1');
+      const replaced = await call(cos, 'putObjectCopy', { Bucket, Region, Key: 'copy/dst2.mp3', CopySource: `${host(Bucket)}/copy/src.mp3`, MetadataDirective: 'Replaced', ContentType: 'audio/x-other' });
+      assert.equal(replaced.err, null);
+      const head = await call(cos, 'headObject', { Bucket, Region, Key: 'copy/dst2.mp3' });
+      assert.equal(head.data.headers['content-type'], 'audio/x-other');
+      assert.equal(head.data.headers['x-cos-meta-take'], undefined);
+      // The source's key percent-encoded (a space), as the SDK sends it.
+      const spaced = await call(cos, 'putObjectCopy', { Bucket, Region, Key: 'copy/dst3.mp3', CopySource: `${host(Bucket)}/copy/dst%201.mp3` });
+      assert.equal(spaced.err, null, JSON.stringify(spaced.err?.error));
+      const self = await call(cos, 'putObjectCopy', { Bucket, Region, Key: 'copy/src.mp3', CopySource: `${host(Bucket)}/copy/src.mp3` });
+      assert.equal(self.err?.code, 'InvalidRequest');
+      const missing = await call(cos, 'putObjectCopy', { Bucket, Region, Key: 'copy/x', CopySource: `${host(Bucket)}/copy/none` });
+      assert.equal(missing.err?.statusCode, 404);
+      assert.equal(missing.err?.code, 'NoSuchKey');
+      const cond = await call(cos, 'putObjectCopy', { Bucket, Region, Key: 'copy/x', CopySource: `${host(Bucket)}/copy/src.mp3`, CopySourceIfMatch: '"0123"' });
+      assert.equal(cond.err?.statusCode, 412);
+      const foreign = await call(cos, 'putObjectCopy', { Bucket, Region, Key: 'copy/x', CopySource: `${host('someone-1250000999')}/k` });
+      assert.equal(foreign.err?.code, 'AccessDenied');
+    });
+
+    test('8. sliceCopyFile above its slice size copies in parts (Upload Part - Copy with ranges)', async () => {
+      const src = (await call(cos, 'getObject', { Bucket, Region, Key: 'in/song.bin' })).data.Body as Buffer;
+      const res = await call(cos, 'sliceCopyFile', { Bucket, Region, Key: 'copy/song-parts.bin', CopySource: `${Bucket}.cos.${Region}.myqcloud.com/in/song.bin`, CopySliceSize: MB, CopyChunkSize: MB });
+      assert.equal(res.err, null, JSON.stringify(res.err?.error ?? res.err));
+      const got = await call(cos, 'getObject', { Bucket, Region, Key: 'copy/song-parts.bin' });
+      assert.equal(got.data.Body.length, src.length);
+      assert.equal(md5(got.data.Body), md5(src));
+      assert.match(got.data.ETag, /-4"$/);
+    });
+
     test('6. an empty or malformed Content-Type is taken as COS takes it (no 415/500): Initiate and PUT Object succeed', { skip: mode !== 'ip' }, async () => {
       const host = `${Bucket}.cos.${Region}.myqcloud.com`;
       const init = await rawRequest({ port: server.port, method: 'POST', host, path: '/ct/empty.bin', rawQuery: 'uploads', signQuery: { uploads: '' }, headers: { 'content-type': '' } });
