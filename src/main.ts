@@ -22,6 +22,7 @@ import { ttsPipeline } from './worker/pipelines/tts.ts';
 import { EspeakClient } from './audio/tts/espeak-client.ts';
 import { voiceSeparatePipeline } from './worker/pipelines/voice-separate.ts';
 import { WorkerPool } from './worker/pool.ts';
+import { sweepExpiredUploads } from './api/multipart.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { startOps } from './ops/ops.ts';
 
@@ -174,6 +175,19 @@ function startBackground(
     onOutcome: (outcome) => metrics?.observeCallback(outcome),
   });
   deliverer.start();
+  // Abandoned multipart uploads (src/api/multipart.ts): hourly, first a minute after start.
+  const expireMs = config.multipartExpireHours * 3600_000;
+  const sweep = () => void sweepExpiredUploads(deps.store, deps.storage, expireMs).then(
+    (n) => n > 0 && log.info({ aborted: n }, 'aborted expired multipart uploads'),
+    (err: unknown) => log.warn({ err }, 'sweeping expired multipart uploads failed'),
+  );
+  let hourly: NodeJS.Timeout | undefined;
+  const sweeper = expireMs > 0
+    ? setTimeout(() => {
+        sweep();
+        hourly = setInterval(sweep, 3600_000).unref();
+      }, 60_000).unref()
+    : undefined;
   let pool: WorkerPool | undefined;
   let stopListening: (() => void) | undefined;
   if (withWorker && config.workerConcurrency > 0) {
@@ -195,7 +209,15 @@ function startBackground(
     // Jobs submitted through any API server wake this worker at once (PostgreSQL).
     stopListening = deps.store.work?.subscribe(() => pool?.wake());
   }
-  return { pool, deliverer, stopListening: () => stopListening?.() };
+  return {
+    pool,
+    deliverer,
+    stopListening: () => {
+      stopListening?.();
+      clearTimeout(sweeper);
+      clearInterval(hourly);
+    },
+  };
 }
 
 /**

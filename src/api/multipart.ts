@@ -7,8 +7,9 @@ import { buildXml } from '../http/xml/build.ts';
 import { listOf, parseXmlRequest, textOf, type XmlTree } from '../http/xml/parse.ts';
 import { readBodyText } from '../http/body.ts';
 import type { ObjectStorage } from '../storage/storage.ts';
+import type { MetadataStore } from '../store/store.ts';
 import { findBucket } from '../store/buckets.ts';
-import { endUpload, findUpload, insertUpload, listParts, listUploads, putPart, type MultipartUpload } from '../store/multipart.ts';
+import { endUpload, expiredUploads, findUpload, insertUpload, listParts, listUploads, putPart, type MultipartUpload } from '../store/multipart.ts';
 import { bodyFraming, checkObjectKey, objectSettings, openCopySource, requireBucket, storageApiError } from './objects.ts';
 
 /**
@@ -344,4 +345,24 @@ export async function listMultipartUploads(args: HandlerArgs): Promise<void> {
     })),
     CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
   }));
+}
+
+/**
+ * Aborts uploads older than `maxAgeMs` (COS leaves that to a lifecycle rule;
+ * a self-hosted disk should not fill with abandoned parts, so the server does
+ * it, `--multipart-expire-hours`). Safe to run in every process at once: each
+ * upload ends in one transaction, by whoever gets there first.
+ */
+export async function sweepExpiredUploads(store: MetadataStore, storage: ObjectStorage, maxAgeMs: number, now = Date.now()): Promise<number> {
+  let ended = 0;
+  for (;;) {
+    const ids = await expiredUploads(store.db, now - maxAgeMs, 100);
+    for (const id of ids) {
+      const blobs = await endUpload(store, id);
+      if (!blobs) continue;
+      ended++;
+      await Promise.all(blobs.map((b) => storage.delete(PARTS_BUCKET, b).catch(() => undefined)));
+    }
+    if (ids.length < 100) return ended;
+  }
 }

@@ -85,6 +85,7 @@ export function loadConfig(flags: Record<string, string | boolean | undefined> =
     problems.push(`SMART_AUDIO_STORAGE / --storage: ${(err as Error).message}`);
   }
   if ((c.s3AccessKeyId === undefined) !== (c.s3SecretAccessKey === undefined)) problems.push('SMART_AUDIO_S3_ACCESS_KEY_ID and SMART_AUDIO_S3_SECRET_ACCESS_KEY must be given together');
+  if (c.multipartExpireHours < 0) problems.push(`--multipart-expire-hours: at least 0, got ${c.multipartExpireHours}`);
   if (c.storePoolSize < 1 || c.storePoolSize > 1000) problems.push(`--store-pool-size: 1 to 1000, got ${c.storePoolSize}`);
   if (c.s3TimeoutMs < 100) problems.push(`--s3-timeout-ms: at least 100, got ${c.s3TimeoutMs}`);
   if (problems.length > 0) throw new ConfigError(problems);

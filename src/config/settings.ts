@@ -58,6 +58,7 @@ export interface ConfigValues {
   drainDelayMs: number;
   store: string | undefined;
   storePoolSize: number;
+  multipartExpireHours: number;
   noWorker: boolean;
   storage: string;
   s3AccessKeyId: string | undefined;
@@ -107,6 +108,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'metricsHost', env: 'SMART_AUDIO_METRICS_HOST', flag: 'metrics-host', type: 'string', default: '127.0.0.1', doc: 'Address of the admin listener (--metrics-port).' },
   { name: 'drainDelayMs', env: 'SMART_AUDIO_DRAIN_DELAY_MS', flag: 'drain-delay-ms', type: 'int', default: 0, doc: 'On SIGTERM, how long /readyz answers 503 while requests are still accepted, before the listener closes (time for a load balancer to take this server out).' },
   { name: 'store', env: 'SMART_AUDIO_STORE', flag: 'store', type: 'string', default: undefined, doc: 'Metadata store: a postgres://user:password@host:5432/db URL (also readable from SMART_AUDIO_STORE_FILE, keeping the password out of process lists), or sqlite (the default: metadata.sqlite in --data-dir).', secret: true },
+  { name: 'multipartExpireHours', env: 'SMART_AUDIO_MULTIPART_EXPIRE_HOURS', flag: 'multipart-expire-hours', type: 'int', default: 168, doc: 'Unfinished multipart uploads older than this are aborted and their parts deleted (checked hourly; 0 = never).' },
   { name: 'storePoolSize', env: 'SMART_AUDIO_STORE_POOL_SIZE', flag: 'store-pool-size', type: 'int', default: 10, doc: 'PostgreSQL connections per process (--store postgres://…); size it with max_connections ÷ processes. Ignored for SQLite.' },
   { name: 'noWorker', env: 'SMART_AUDIO_NO_WORKER', flag: 'no-worker', type: 'bool', default: false, doc: '`serve` runs the API only; run `smart-audio worker` processes against the same --store and storage.' },
   { name: 'storage', env: 'SMART_AUDIO_STORAGE', flag: 'storage', type: 'string', default: '', doc: 'Where objects live: empty = local files under --data-dir; s3://<bucket>[/<prefix>]?endpoint=http(s)://host:port&region=…&forcePathStyle=true for an S3-compatible store (AWS S3, MinIO, Ceph RGW, COS). Also readable from SMART_AUDIO_STORAGE_FILE.', secret: true },

@@ -145,3 +145,9 @@ export async function listUploads(db: Kysely<Database>, bucket: string, o: { pre
 export async function hasUploads(db: Kysely<Database>, bucket: string): Promise<boolean> {
   return (await db.selectFrom('multipart_uploads').select('upload_id').where('bucket', '=', bucket).limit(1).executeTakeFirst()) !== undefined;
 }
+
+/** Upload ids started before `before` (any bucket), oldest first, at most `limit`. */
+export async function expiredUploads(db: Kysely<Database>, before: number, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('multipart_uploads').select('upload_id').where('initiated_at', '<', before).orderBy('initiated_at').limit(limit).execute();
+  return rows.map((r) => r.upload_id);
+}
