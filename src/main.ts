@@ -97,7 +97,7 @@ export async function openDeps(config: Config): Promise<AppDeps & { policy: Addr
     principals: new PrincipalResolver(store, config.credentialCacheMs),
     jobTags: [...pipelines.keys()],
     checkCallbackUrl: callbackUrlChecker(policy),
-    onQueueDeleted: (tx, queueId) => cancelQueuedJobs(tx, queueId, Date.now()),
+    onQueueDeleted: (tx, queueId) => cancelQueuedJobs(tx, queueId, store.now()),
   };
 }
 

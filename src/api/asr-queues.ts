@@ -71,7 +71,7 @@ export async function updateAsrQueue(args: HandlerArgs): Promise<void> {
   const existing = isLookupId(id) ? await findQueue(args.deps.store.db, id) : undefined;
   if (!existing || existing.bucket !== enabled.bucket) throw new NotFoundError('QueueNotFound', `queue ${id.slice(0, 64)} does not exist in bucket ${enabled.bucket}`);
   const notifyConfig = rawNotify ? validateNotifyConfig(rawNotify) : existing.notifyConfig;
-  const updated = await updateQueue(args.deps.store, id, enabled.bucket, { name, state, notifyConfig }, Date.now());
+  const updated = await updateQueue(args.deps.store, id, enabled.bucket, { name, state, notifyConfig }, args.deps.store.now());
   if (!updated) throw new NotFoundError('QueueNotFound', `queue ${id.slice(0, 64)} does not exist in bucket ${enabled.bucket}`);
   args.deps.onQueueUpdated?.(updated.id);
   sendXml(args, buildXml('Response', { RequestId: args.ctx.requestId, Queue: queueToXml(updated) }));

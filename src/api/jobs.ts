@@ -94,7 +94,7 @@ export async function createMediaJobs(args: HandlerArgs): Promise<void> {
   try {
     job = await insertJob(
       args.deps.store,
-      { id: tag === 'SpeechRecognition' ? newAsrJobId() : newJobId(), bucket, appid: args.ctx.principal.appid, region, queueId: queue.id, spec, maxAttempts: args.deps.config.jobMaxAttempts, createdAt: Date.now() },
+      { id: tag === 'SpeechRecognition' ? newAsrJobId() : newJobId(), bucket, appid: args.ctx.principal.appid, region, queueId: queue.id, spec, maxAttempts: args.deps.config.jobMaxAttempts, createdAt: args.deps.store.now() },
       queue.maxSize,
     );
   } catch (err) {
@@ -189,7 +189,7 @@ export async function describeMediaJobs(args: HandlerArgs): Promise<void> {
 export async function cancelMediaJob(args: HandlerArgs): Promise<void> {
   const { bucket } = await requireSmartAudio(args);
   const id = args.params[0]!;
-  const cancelled = isLookupId(id) ? await cancelJob(args.deps.store, bucket, id, Date.now()) : undefined;
+  const cancelled = isLookupId(id) ? await cancelJob(args.deps.store, bucket, id, args.deps.store.now()) : undefined;
   if (!cancelled) {
     const [existing] = isLookupId(id) ? await findJobs(args.deps.store, bucket, [id]) : [];
     if (!existing) throw new NotFoundError('ResourceNotFound', `job ${id.slice(0, 64)} does not exist in bucket ${bucket}`);

@@ -85,7 +85,7 @@ export class Metrics {
       registers,
       async collect() {
         const { oldest } = await read();
-        this.set(oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+        this.set(oldest === undefined ? 0 : Math.max(0, (store.now() - oldest) / 1000));
       },
     });
   }

@@ -50,5 +50,10 @@ export interface MetadataStore {
   writeTx<T>(fn: (tx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Present where the dialect has `notifications`; elsewhere workers poll. */
   readonly work?: WorkSignal;
+  /**
+   * Now, on the clock all processes of the deployment share (src/store/clock.ts):
+   * use it for every time another process compares (leases, run_after, next_at).
+   */
+  now(): number;
   close(): Promise<void>;
 }

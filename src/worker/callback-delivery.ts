@@ -81,7 +81,7 @@ export class CallbackDeliverer {
   }
 
   /** One pass over due notifications. */
-  async deliverDue(now = Date.now()): Promise<number> {
+  async deliverDue(now = this.o.store.now()): Promise<number> {
     // Claim the due rows by pushing their next_at past one delivery attempt,
     // so another process running a deliverer does not send them at the same time.
     const due = await this.o.store.writeTx(async (tx) => {
@@ -107,7 +107,7 @@ export class CallbackDeliverer {
         if (error === undefined) {
           this.deliveredCount++;
           this.o.onOutcome?.('delivered');
-          await this.o.store.db.updateTable('callbacks').set({ state: 'delivered', attempts, delivered_at: Date.now(), last_error: null }).where('id', '=', cb.id).execute();
+          await this.o.store.db.updateTable('callbacks').set({ state: 'delivered', attempts, delivered_at: this.o.store.now(), last_error: null }).where('id', '=', cb.id).execute();
           return;
         }
         const backoff = this.o.backoffMs ?? BACKOFF_MS;
@@ -117,7 +117,7 @@ export class CallbackDeliverer {
         this.o.log.warn({ jobId: cb.job_id, attempts, error, giveUp }, 'callback delivery failed');
         await this.o.store.db
           .updateTable('callbacks')
-          .set({ state: giveUp ? 'failed' : 'pending', attempts, last_error: error, next_at: Date.now() + backoff[Math.min(attempts - 1, backoff.length - 1)]! })
+          .set({ state: giveUp ? 'failed' : 'pending', attempts, last_error: error, next_at: this.o.store.now() + backoff[Math.min(attempts - 1, backoff.length - 1)]! })
           .where('id', '=', cb.id)
           .execute();
       }),

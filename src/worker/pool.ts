@@ -62,7 +62,7 @@ export class WorkerPool {
     for (let i = 0; i < n; i++) this.slots.push(this.slotLoop(i));
     const recover = async () => {
       try {
-        const r = await recoverExpiredLeases(this.o.store, Date.now(), (job, queue) => notificationsFor(job, queue, Date.now()));
+        const r = await recoverExpiredLeases(this.o.store, this.o.store.now(), (job, queue) => notificationsFor(job, queue, this.o.store.now()));
         if (r.requeued > 0 || r.failed.length > 0) {
           this.o.log.warn({ requeued: r.requeued, failed: r.failed }, 'recovered jobs whose worker stopped renewing its lease');
           this.wake();
@@ -128,7 +128,7 @@ export class WorkerPool {
     while (!this.stopping) {
       let job: Job | undefined;
       try {
-        job = await claimNextJob(this.o.store, this.workerId, this.o.config.leaseMs, Date.now());
+        job = await claimNextJob(this.o.store, this.workerId, this.o.config.leaseMs, this.o.store.now());
       } catch (err) {
         this.o.log.error({ err, slot }, 'claiming a job failed');
       }
@@ -152,7 +152,7 @@ export class WorkerPool {
     let progress = 0;
     let leaseLost = false;
     const heartbeat = setInterval(() => {
-      extendLease(store, job.id, this.workerId, config.leaseMs, Date.now(), progress).then(
+      extendLease(store, job.id, this.workerId, config.leaseMs, store.now(), progress).then(
         (held) => {
           if (!held && !ac.signal.aborted) {
             leaseLost = true;
@@ -205,14 +205,14 @@ export class WorkerPool {
     }
     if (outcome === 'release' || outcome === 'shutdown') {
       const backoff = outcome === 'shutdown' ? 0 : Math.min(60_000, 1000 * 2 ** job.attempts);
-      await releaseJob(store, job.id, this.workerId, Date.now() + backoff, { refundAttempt: outcome === 'shutdown' }).catch((err: unknown) => log.error({ err, jobId: job.id }, 'releasing a job failed'));
+      await releaseJob(store, job.id, this.workerId, store.now() + backoff, { refundAttempt: outcome === 'shutdown' }).catch((err: unknown) => log.error({ err, jobId: job.id }, 'releasing a job failed'));
       return;
     }
     const done = outcome;
     // The store may be briefly unreachable (PostgreSQL restarting): keep trying
     // while the lease could still be ours, rather than lose a finished job's result.
     const ok = await retryWhileUnavailable(async () => {
-      const now = Date.now();
+      const now = store.now();
       const queue = await findQueue(store.db, job.queueId);
       const finished: Job = { ...job, state: done.state, code: done.code, message: done.message, result: done.result, endedAt: now, progress: undefined };
       return finishJob(store, job.id, this.workerId, { ...done, callbacks: notificationsFor(finished, queue, now) }, now);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { OffsetClock } from '../clock.ts';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { MetadataStore } from '../store.ts';
@@ -69,8 +70,13 @@ export async function openPostgresStore(url: string, migrations: readonly Migrat
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const work = CAPABILITIES.postgres.notifications ? new PgWorkSignal(url, pool) : undefined;
+  // Processes on several hosts compare lease times: use the server's clock (src/store/clock.ts).
+  const clock = new OffsetClock(async () => Number((await pool.query<{ ms: string }>(`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms`)).rows[0]!.ms));
+  await clock.sync().catch(() => undefined);
+  clock.start();
   return {
     work,
+    now: () => clock.now(),
     dialect: 'postgres',
     capabilities: CAPABILITIES.postgres,
     db,
@@ -88,6 +94,7 @@ export async function openPostgresStore(url: string, migrations: readonly Migrat
       }
     },
     close: async () => {
+      clock.stop();
       await work?.close();
       await db.destroy();
     },

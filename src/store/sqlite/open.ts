@@ -28,6 +28,8 @@ export function openSqliteStore(file: string, migrations: readonly Migration[] =
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
   return {
+    // One host: its own clock is the shared one (src/store/clock.ts).
+    now: () => Date.now(),
     dialect: 'sqlite',
     capabilities: CAPABILITIES.sqlite,
     db,
