@@ -230,7 +230,26 @@ for (const mode of ['ip', 'proxy'] as AddressingMode[]) {
       assert.match(got.data.ETag, /-4"$/);
     });
 
-    test('6. an empty or malformed Content-Type is taken as COS takes it (no 415/500): Initiate and PUT Object succeed', { skip: mode !== 'ip' }, async () => {
+    test('9. sliceUploadFile resumes an unfinished upload of the same file (ListMultipartUploads and ListParts as the SDK reads them)', async () => {
+      const body = randomBytes(3 * MB + 100);
+      const file = join(work, 'resume.bin');
+      writeFileSync(file, body);
+      const Key = 'resume/file.bin';
+      const init = await call(cos, 'multipartInit', { Bucket, Region, Key });
+      const UploadId = init.data.UploadId as string;
+      for (const n of [1, 2]) {
+        const part = await call(cos, 'multipartUpload', { Bucket, Region, Key, UploadId, PartNumber: n, Body: body.subarray((n - 1) * MB, n * MB) });
+        assert.equal(part.err, null);
+      }
+      const res = await call(cos, 'sliceUploadFile', { Bucket, Region, Key, FilePath: file, ChunkSize: MB });
+      assert.equal(res.err, null, JSON.stringify(res.err?.error ?? res.err));
+      assert.equal(res.data.UploadId, UploadId, 'the SDK found the upload and continued it');
+      const got = await call(cos, 'getObject', { Bucket, Region, Key });
+      assert.equal(md5(got.data.Body), md5(body));
+      assert.equal(got.data.ETag, multipartEtag([0, 1, 2, 3].map((i) => body.subarray(i * MB, Math.min(body.length, (i + 1) * MB)))));
+    });
+
+    test('10. an empty or malformed Content-Type is taken as COS takes it (no 415/500): Initiate and PUT Object succeed', { skip: mode !== 'ip' }, async () => {
       const host = `${Bucket}.cos.${Region}.myqcloud.com`;
       const init = await rawRequest({ port: server.port, method: 'POST', host, path: '/ct/empty.bin', rawQuery: 'uploads', signQuery: { uploads: '' }, headers: { 'content-type': '' } });
       assert.equal(init.status, 200, init.body);
