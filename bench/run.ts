@@ -18,11 +18,12 @@ import { tts } from './tts.ts';
 import { multiProcess } from './multi-process.ts';
 import { scaleOut } from './scale-out.ts';
 import { storage } from './storage.ts';
+import { multipart } from './multipart.ts';
 import { BENCH_DIR, REPO_DIR } from './lib/children.ts';
 import { machineFacts } from './lib/machine.ts';
 import type { Suite } from './lib/suite.ts';
 
-const SUITES: Suite[] = [frontDoor, controlPlane, jobs, engines, tts, multiProcess, scaleOut, storage];
+const SUITES: Suite[] = [frontDoor, controlPlane, jobs, engines, tts, multiProcess, scaleOut, storage, multipart];
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
