@@ -9,7 +9,7 @@ import { buildXml } from '../http/xml/build.ts';
 import { ciResource } from '../iam/resources.ts';
 import { findBucket } from '../store/buckets.ts';
 import { disableAsrBucket, enableAsrBucket, listAsrBuckets } from '../store/control-plane.ts';
-import { ciBucket } from './control-plane-guard.ts';
+import { ciBucket, forgetSmartAudio } from './control-plane-guard.ts';
 import { listQuery, parsePaging } from './paging.ts';
 
 /** Enable / list / disable Smart Audio (spec/buckets-queues.md §1–3). */
@@ -61,6 +61,7 @@ export async function createAsrBucket(args: HandlerArgs): Promise<void> {
 export async function deleteAsrBucket(args: HandlerArgs): Promise<void> {
   const { bucket } = ciBucket(args);
   await disableAsrBucket(args.deps.store, bucket, args.deps.onQueueDeleted);
+  forgetSmartAudio(args.deps.store, bucket);
   sendXml(args, buildXml('Response', { RequestId: args.ctx.requestId, BucketName: bucket }));
 }
 

@@ -20,7 +20,7 @@ import { queueToXml, readNotifyConfig } from './wire/queue-wire.ts';
  * empty meaning no filter.
  */
 export async function describeAsrQueues(args: HandlerArgs): Promise<void> {
-  const enabled = await requireSmartAudio(args);
+  const enabled = await requireSmartAudio(args, 'read');
   const q = args.ctx.target.query;
   const queues = await queuesOfBucket(args.deps.store, enabled.bucket);
   const ids = listQuery(q, 'queueIds');

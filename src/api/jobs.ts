@@ -107,7 +107,7 @@ export async function createMediaJobs(args: HandlerArgs): Promise<void> {
 
 /** GET /jobs/<id>[,<id>…] — unknown ids are listed in NonExistJobIds (spec/jobs.md §3 → Impl). */
 export async function describeMediaJob(args: HandlerArgs): Promise<void> {
-  const { bucket } = await requireSmartAudio(args);
+  const { bucket } = await requireSmartAudio(args, 'read');
   const ids = args.params[0]!.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (ids.length === 0) throw new ValidationError('jobId', 'is empty');
   if (ids.length > 100) throw new ValidationError('jobId', `lists ${ids.length} ids; at most 100 are allowed`);
@@ -144,7 +144,7 @@ function timeQuery(args: HandlerArgs, name: string): number | undefined {
 
 /** GET /jobs — keyset-paged list (spec/jobs.md §4). `tag` missing → all Smart Audio tags (lenient). */
 export async function describeMediaJobs(args: HandlerArgs): Promise<void> {
-  const enabled = await requireSmartAudio(args);
+  const enabled = await requireSmartAudio(args, 'read');
   const q = args.ctx.target.query;
   const queueId = queryValue(q, 'queueId') || undefined;
   if (queueId !== undefined && queueId !== enabled.queueId) throw new NotFoundError('QueueNotFound', `queue ${queueId.slice(0, 64)} is not the Smart Audio queue of bucket ${enabled.bucket}`);

@@ -71,7 +71,7 @@ const MEDIA_TAGS = new Set(['Transcode', 'Animation', 'Snapshot', 'Concat', 'Vid
  * Newest first (§6 → Impl).
  */
 export async function describeMediaTemplates(args: HandlerArgs): Promise<void> {
-  const { bucket } = await requireSmartAudio(args);
+  const { bucket } = await requireSmartAudio(args, 'read');
   const q = args.ctx.target.query;
   const { pageNumber, pageSize, offset } = parsePaging(q);
   const tagValue = queryValue(q, 'tag') ?? '';
