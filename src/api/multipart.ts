@@ -6,7 +6,7 @@ import { queryValue } from '../http/request-target.ts';
 import { buildXml } from '../http/xml/build.ts';
 import { listOf, parseXmlRequest, textOf, type XmlTree } from '../http/xml/parse.ts';
 import { readBodyText } from '../http/body.ts';
-import type { ObjectStorage } from '../storage/storage.ts';
+import { StorageError, type ObjectStorage } from '../storage/storage.ts';
 import type { MetadataStore } from '../store/store.ts';
 import { findBucket } from '../store/buckets.ts';
 import { endUpload, expiredUploads, findUpload, insertUpload, listParts, listUploads, putPart, type MultipartUpload } from '../store/multipart.ts';
@@ -210,7 +210,13 @@ export async function completeMultipartUpload(args: HandlerArgs): Promise<void> 
     if (source.failure() && !(await findUpload(deps.store.db, upload.bucket, upload.key, upload.uploadId))) {
       throw apiError('NoSuchUpload', `The upload ${upload.uploadId} was aborted or completed while it was being completed.`);
     }
-    throw storageApiError(source.failure() && !(err instanceof Error && 'kind' in err && err.kind === 'ServiceUnavailable') ? source.failure() : err);
+    // A part re-uploaded during the Complete (its old body deleted under us): as if its ETag changed.
+    const unavailable = (e: unknown) => e instanceof StorageError && e.kind === 'ServiceUnavailable';
+    if (unavailable(source.failure())) throw storageApiError(source.failure());
+    if (source.failure() && !unavailable(err)) {
+      throw apiError('InvalidPart', 'A part was uploaded again while the upload was being completed; list the parts and complete again.');
+    }
+    throw storageApiError(err);
   }
   const blobs = await endUpload(deps.store, upload.uploadId);
   if (blobs) await Promise.all(blobs.map((b) => deps.storage.delete(PARTS_BUCKET, b).catch(() => undefined)));
