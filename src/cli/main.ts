@@ -12,7 +12,7 @@ Commands:
   serve --no-worker     The API alone (run workers as separate processes; same as --worker-concurrency 0).
   worker                Run the job worker alone against the same --store (PostgreSQL) or --data-dir (SQLite).
   separate <input> [--mode IsAudio|IsBackground|AudioAndBackground|MusicMode] [--codec aac|mp3|flac|amr|wav]
-           [--samplerate N] [--bitrate KBPS] [--channels N] [--engine auto|tcnmask|dsp|gtcrn] [--out DIR]
+           [--samplerate N] [--bitrate KBPS] [--channels N] [--engine auto|tcnmask4|tcnmask|dsp|gtcrn] [--out DIR]
                         Separate a local file into stems, no server needed; writes <DIR>/<name>.<stem>.<ext>.
   keys list             List credentials (secret keys are not shown).
   keys create --policy <file.json> [--name N] [--appid A]

@@ -44,8 +44,12 @@ export interface EngineChoiceConfig {
   fourStemEngine?: string;
 }
 
-/** Music: our trained model (tcnmask, 2 stems, issue #6), tcnmask4 for MusicMode (4-stem average 2.65 vs dsp 1.73 dB on MUSDB18-val, issue #6); speech: gtcrn. */
-export const DEFAULT_ENGINE_CHOICE: Readonly<EngineChoiceConfig> = { speechEngine: 'gtcrn', musicEngine: 'tcnmask', fourStemEngine: 'tcnmask4' };
+/**
+ * Music: our 4-stem model tcnmask4 for both modes (issue #6; MUSDB18-val 2026-12-04 v3: 4-stem
+ * average 2.73 vs dsp 1.73 dB; as vocals/background it beats the 2-stem tcnmask on vocals and
+ * accompaniment, on MUSDB18-val and MIR-1K-val); speech: gtcrn.
+ */
+export const DEFAULT_ENGINE_CHOICE: Readonly<EngineChoiceConfig> = { speechEngine: 'gtcrn', musicEngine: 'tcnmask4', fourStemEngine: 'tcnmask4' };
 
 /** Returns the registry id of the engine to use. */
 export async function chooseEngine(request: EngineChoiceRequest, config: EngineChoiceConfig = DEFAULT_ENGINE_CHOICE): Promise<string> {

@@ -14,9 +14,9 @@ describe('chooseEngine', () => {
   const cases: [number, EngineChoiceMode, SeparationMode, ContentKind, string, number][] = [
     // n, mode, separation, detected, expected engine, detect() calls
     [1, 'auto', 'two', 'speech', 'gtcrn', 1],
-    [2, 'auto', 'two', 'music', 'tcnmask', 1],
+    [2, 'auto', 'two', 'music', 'tcnmask4', 1],
     [3, 'speech', 'two', 'music', 'gtcrn', 0],
-    [4, 'music', 'two', 'speech', 'tcnmask', 0],
+    [4, 'music', 'two', 'speech', 'tcnmask4', 0],
     [5, 'auto', 'four', 'speech', 'tcnmask4', 0],
     [6, 'speech', 'four', 'speech', 'tcnmask4', 0],
     [7, 'music', 'four', 'music', 'tcnmask4', 0],
