@@ -9,7 +9,7 @@ import { readBodyText } from '../http/body.ts';
 import { StorageError, type ObjectStorage } from '../storage/storage.ts';
 import type { MetadataStore } from '../store/store.ts';
 import { findBucket } from '../store/buckets.ts';
-import { endUpload, expiredUploads, findUpload, insertUpload, listParts, listUploads, putPart, type MultipartUpload } from '../store/multipart.ts';
+import { endUpload, existingUploadIds, expiredUploads, findUpload, insertUpload, listParts, listUploads, putPart, type MultipartUpload } from '../store/multipart.ts';
 import { bodyFraming, checkObjectKey, objectSettings, openCopySource, requireBucket, storageApiError } from './objects.ts';
 
 /**
@@ -369,6 +369,36 @@ export async function sweepExpiredUploads(store: MetadataStore, storage: ObjectS
       ended++;
       await Promise.all(blobs.map((b) => storage.delete(PARTS_BUCKET, b).catch(() => undefined)));
     }
-    if (ids.length < 100) return ended;
+    if (ids.length < 100) break;
+  }
+  await sweepOrphanParts(store, storage);
+  return ended;
+}
+
+/**
+ * Part bodies whose upload has no row: a process stopped between writing a
+ * part and recording it, or between ending an upload and deleting its parts.
+ * Parts are stored under `<uploadId>/`, and an upload's row exists before any
+ * of its parts can be written, so a prefix without a row is garbage.
+ */
+export async function sweepOrphanParts(store: MetadataStore, storage: ObjectStorage): Promise<number> {
+  let deleted = 0;
+  let marker = '';
+  for (;;) {
+    const page = await storage.list({ bucket: PARTS_BUCKET, prefix: '', delimiter: '/', marker, maxKeys: 1000 });
+    const ids = page.commonPrefixes.map((p) => p.slice(0, -1));
+    const live = await existingUploadIds(store.db, ids);
+    for (const id of ids.filter((x) => !live.has(x))) {
+      for (;;) {
+        const blobs = await storage.list({ bucket: PARTS_BUCKET, prefix: `${id}/`, delimiter: '', marker: '', maxKeys: 1000 });
+        let gone = 0;
+        for (const b of blobs.contents) if (await storage.delete(PARTS_BUCKET, b.key).catch(() => false)) gone++;
+        deleted += gone;
+        // Listed again from the start: stop when a page could not be deleted (the store is failing).
+        if (!blobs.isTruncated || gone === 0) break;
+      }
+    }
+    if (!page.isTruncated || page.nextMarker === undefined) return deleted;
+    marker = page.nextMarker;
   }
 }

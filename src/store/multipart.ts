@@ -151,3 +151,10 @@ export async function expiredUploads(db: Kysely<Database>, before: number, limit
   const rows = await db.selectFrom('multipart_uploads').select('upload_id').where('initiated_at', '<', before).orderBy('initiated_at').limit(limit).execute();
   return rows.map((r) => r.upload_id);
 }
+
+/** Which of `ids` are uploads in progress. */
+export async function existingUploadIds(db: Kysely<Database>, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('multipart_uploads').select('upload_id').where('upload_id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.upload_id));
+}
