@@ -4,6 +4,7 @@ import { queryValue } from '../http/request-target.ts';
 import { buildXml } from '../http/xml/build.ts';
 import { deleteBucket, findBucket, insertBucket, listBuckets } from '../store/buckets.ts';
 import { hasUploads } from '../store/multipart.ts';
+import { intParam, urlEncoding } from './cos-query.ts';
 
 /**
  * COS bucket-level calls (spec/cos-objects.md "GET Bucket", "Bucket existence"):
@@ -43,14 +44,6 @@ export async function removeBucket(args: HandlerArgs): Promise<void> {
   args.reply.code(204).send();
 }
 
-function intParam(value: string | undefined, name: string, min: number, max: number, dflt: number): number {
-  if (value === undefined || value === '') return dflt;
-  if (!/^\d{1,10}$/.test(value)) throw apiError('InvalidArgument', `${name} must be an integer in ${min}..${max}, got "${value.slice(0, 32)}".`);
-  const n = Number(value);
-  if (n < min || n > max) throw apiError('InvalidArgument', `${name} must be an integer in ${min}..${max}, got ${n}.`);
-  return n;
-}
-
 /** GET Bucket (List Objects) — spec/cos-objects.md. CAM `cos:GetBucket`. */
 export async function listObjects(args: HandlerArgs): Promise<void> {
   const { bucket } = bucketOf(args);
@@ -59,17 +52,13 @@ export async function listObjects(args: HandlerArgs): Promise<void> {
   const prefix = queryValue(q, 'prefix') ?? '';
   const delimiter = queryValue(q, 'delimiter') ?? '';
   const marker = queryValue(q, 'marker') ?? '';
-  const encodingType = queryValue(q, 'encoding-type');
-  if (encodingType !== undefined && encodingType !== '' && encodingType !== 'url') {
-    throw apiError('InvalidArgument', `encoding-type must be "url", got "${encodingType.slice(0, 32)}".`);
-  }
+  const { url, enc } = urlEncoding(q);
   const maxKeys = intParam(queryValue(q, 'max-keys'), 'max-keys', 0, 1000, 1000);
   const res = await args.deps.storage.list({ bucket, prefix, delimiter, marker, maxKeys });
-  const enc = (s: string) => (encodingType === 'url' ? encodeURIComponent(s).replace(/%2F/g, '/') : s);
   const appid = args.ctx.principal.appid;
   const xml = buildXml('ListBucketResult', {
     Name: bucket,
-    EncodingType: encodingType === 'url' ? 'url' : undefined,
+    EncodingType: url ? 'url' : undefined,
     Prefix: enc(prefix),
     Marker: enc(marker),
     MaxKeys: maxKeys,

@@ -5,11 +5,12 @@ import type { HandlerArgs } from '../http/context.ts';
 import { queryValue } from '../http/request-target.ts';
 import { buildXml } from '../http/xml/build.ts';
 import { listOf, parseXmlRequest, textOf, type XmlTree } from '../http/xml/parse.ts';
-import { readBodyText } from '../http/body.ts';
+import { readBodyText, sendXml } from '../http/body.ts';
 import { StorageError, type ObjectStorage } from '../storage/storage.ts';
 import type { MetadataStore } from '../store/store.ts';
 import { findBucket } from '../store/buckets.ts';
 import { endUpload, existingUploadIds, expiredUploads, findUpload, insertUpload, listParts, listUploads, putPart, type MultipartUpload } from '../store/multipart.ts';
+import { intParam, urlEncoding } from './cos-query.ts';
 import { bodyFraming, checkObjectKey, objectSettings, openCopySource, requireBucket, storageApiError } from './objects.ts';
 
 /**
@@ -43,10 +44,6 @@ function objectAddress(args: HandlerArgs): { bucket: string; key: string } {
 
 const owner = (appid: string) => ({ ID: `qcs::cam::uin/${appid}:uin/${appid}`, DisplayName: appid });
 
-function sendXml(args: HandlerArgs, xml: string): void {
-  args.reply.code(200).header('content-type', 'application/xml').send(xml);
-}
-
 function uploadIdOf(args: HandlerArgs): string {
   const id = queryValue(args.ctx.target.query, 'uploadId') ?? '';
   if (id === '') throw apiError('InvalidArgument', 'uploadId is empty.');
@@ -60,22 +57,6 @@ async function requireUpload(args: HandlerArgs): Promise<MultipartUpload> {
   const upload = await findUpload(args.deps.store.db, bucket, key, id);
   if (!upload) throw apiError('NoSuchUpload', `The upload ${id.slice(0, 100)} does not exist for this key: it was completed, aborted or never started.`);
   return upload;
-}
-
-function intParam(value: string | undefined, name: string, min: number, max: number, dflt: number): number {
-  if (value === undefined || value === '') return dflt;
-  if (!/^\d{1,10}$/.test(value)) throw apiError('InvalidArgument', `${name} must be an integer in ${min}..${max}, got "${value.slice(0, 32)}".`);
-  const n = Number(value);
-  if (n < min || n > max) throw apiError('InvalidArgument', `${name} must be an integer in ${min}..${max}, got ${n}.`);
-  return n;
-}
-
-function encodingOf(args: HandlerArgs): (s: string) => string {
-  const encodingType = queryValue(args.ctx.target.query, 'encoding-type');
-  if (encodingType !== undefined && encodingType !== '' && encodingType !== 'url') {
-    throw apiError('InvalidArgument', `encoding-type must be "url", got "${encodingType.slice(0, 32)}".`);
-  }
-  return (s) => (encodingType === 'url' ? encodeURIComponent(s).replace(/%2F/g, '/') : s);
 }
 
 /** POST /<key>?uploads — Initiate Multipart Upload. CAM `cos:InitiateMultipartUpload`. */
@@ -139,7 +120,7 @@ export async function uploadPart(args: HandlerArgs): Promise<void> {
   }
   if (recorded.replaced) await deps.storage.delete(PARTS_BUCKET, recorded.replaced).catch(() => undefined);
   if (copy) {
-    return void reply.code(200).header('content-type', 'application/xml').send(buildXml('CopyPartResult', { ETag: `"${meta.etag}"`, LastModified: new Date(meta.lastModified).toISOString() }));
+    return sendXml(args, buildXml('CopyPartResult', { ETag: `"${meta.etag}"`, LastModified: new Date(meta.lastModified).toISOString() }));
   }
   reply.header('etag', `"${meta.etag}"`).header('x-cos-hash-crc64ecma', meta.crc64).code(200).send();
 }
@@ -148,7 +129,7 @@ export async function uploadPart(args: HandlerArgs): Promise<void> {
 export async function listUploadParts(args: HandlerArgs): Promise<void> {
   const upload = await requireUpload(args);
   const q = args.ctx.target.query;
-  const enc = encodingOf(args);
+  const { url, enc } = urlEncoding(q);
   const maxParts = intParam(queryValue(q, 'max-parts'), 'max-parts', 0, MAX_LIST, MAX_LIST);
   const marker = intParam(queryValue(q, 'part-number-marker'), 'part-number-marker', 0, MAX_PART_NUMBER, 0);
   const rows = await listParts(args.deps.store.db, upload.uploadId, marker, maxParts + 1);
@@ -156,7 +137,7 @@ export async function listUploadParts(args: HandlerArgs): Promise<void> {
   const truncated = rows.length > maxParts;
   sendXml(args, buildXml('ListPartsResult', {
     Bucket: upload.bucket,
-    'Encoding-type': queryValue(q, 'encoding-type') === 'url' ? 'url' : undefined,
+    'Encoding-type': url ? 'url' : undefined,
     Key: enc(upload.key),
     UploadId: upload.uploadId,
     Initiator: { ID: `qcs::cam::uin/${upload.appid}:uin/${upload.initiator}`, DisplayName: upload.initiator },
@@ -206,16 +187,16 @@ export async function completeMultipartUpload(args: HandlerArgs): Promise<void> 
       etag,
     });
   } catch (err) {
-    // A part's body went missing (a concurrent abort or complete) or the store failed; the object is not replaced.
-    if (source.failure() && !(await findUpload(deps.store.db, upload.bucket, upload.key, upload.uploadId))) {
+    // The object is not replaced. A part that could not be read: the upload ended meanwhile (a
+    // concurrent abort or complete), the store is unreachable, or the part was uploaded again
+    // (its old body deleted under us: as if its ETag changed).
+    const failed = source.failure();
+    const unavailable = (e: unknown) => e instanceof StorageError && e.kind === 'ServiceUnavailable';
+    if (failed && !(await findUpload(deps.store.db, upload.bucket, upload.key, upload.uploadId))) {
       throw apiError('NoSuchUpload', `The upload ${upload.uploadId} was aborted or completed while it was being completed.`);
     }
-    // A part re-uploaded during the Complete (its old body deleted under us): as if its ETag changed.
-    const unavailable = (e: unknown) => e instanceof StorageError && e.kind === 'ServiceUnavailable';
-    if (unavailable(source.failure())) throw storageApiError(source.failure());
-    if (source.failure() && !unavailable(err)) {
-      throw apiError('InvalidPart', 'A part was uploaded again while the upload was being completed; list the parts and complete again.');
-    }
+    if (unavailable(failed)) throw storageApiError(failed);
+    if (failed && !unavailable(err)) throw apiError('InvalidPart', 'A part was uploaded again while the upload was being completed; list the parts and complete again.');
     throw storageApiError(err);
   }
   const blobs = await endUpload(deps.store, upload.uploadId);
@@ -297,7 +278,7 @@ export async function listMultipartUploads(args: HandlerArgs): Promise<void> {
   const bucket = a.bucket;
   if (!(await findBucket(args.deps.store, bucket))) throw apiError('NoSuchBucket', `The bucket ${bucket} does not exist.`);
   const q = args.ctx.target.query;
-  const enc = encodingOf(args);
+  const { url, enc } = urlEncoding(q);
   const prefix = queryValue(q, 'prefix') ?? '';
   const delimiter = queryValue(q, 'delimiter') ?? '';
   const keyMarker = queryValue(q, 'key-marker') ?? '';
@@ -331,7 +312,7 @@ export async function listMultipartUploads(args: HandlerArgs): Promise<void> {
   }
   sendXml(args, buildXml('ListMultipartUploadsResult', {
     Bucket: bucket,
-    'Encoding-Type': queryValue(q, 'encoding-type') === 'url' ? 'url' : undefined,
+    'Encoding-Type': url ? 'url' : undefined,
     KeyMarker: enc(keyMarker),
     UploadIdMarker: uploadIdMarker,
     // The last upload looked at (for a common prefix: its last key), so the next page starts after it.

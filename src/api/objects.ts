@@ -4,7 +4,7 @@ import { httpDate } from '../domain/time.ts';
 import { apiError, ApiError, toApiError } from '../http/errors/api-error.ts';
 import type { HandlerArgs } from '../http/context.ts';
 import { authorize, checkBucketAccount } from '../http/auth/principals.ts';
-import { readBodyText } from '../http/body.ts';
+import { readBodyText, sendXml } from '../http/body.ts';
 import { queryValue } from '../http/request-target.ts';
 import { buildXml } from '../http/xml/build.ts';
 import { listOf, parseXmlRequest, textOf } from '../http/xml/parse.ts';
@@ -264,13 +264,12 @@ export async function deleteMultipleObjects(args: HandlerArgs): Promise<void> {
       await deps.storage.delete(a.bucket, key);
       deleted.push({ Key: key });
     } catch (err) {
-      const e = err instanceof ApiError ? err : toApiError(err);
+      const e = toApiError(err);
       if (e.errorName === 'ServiceUnavailable' || e.errorName === 'InternalError') throw e;
       errors.push({ Key: key, Code: e.wire('cos').code, Message: e.message });
     }
   }
-  const xml = buildXml('DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors });
-  args.reply.code(200).header('content-type', 'application/xml').send(xml);
+  sendXml(args, buildXml('DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors }));
 }
 
 /**
@@ -351,9 +350,6 @@ async function copyObject(args: HandlerArgs): Promise<void> {
     source.body.destroy();
     throw storageApiError(err);
   }
-  reply.code(200).header('content-type', 'application/xml').header('x-cos-hash-crc64ecma', meta.crc64).send(buildXml('CopyObjectResult', {
-    ETag: `"${meta.etag}"`,
-    CRC64: meta.crc64,
-    LastModified: new Date(meta.lastModified).toISOString(),
-  }));
+  reply.header('x-cos-hash-crc64ecma', meta.crc64);
+  sendXml(args, buildXml('CopyObjectResult', { ETag: `"${meta.etag}"`, CRC64: meta.crc64, LastModified: new Date(meta.lastModified).toISOString() }));
 }
