@@ -1,6 +1,7 @@
 import { findAsrBucket, type AsrBucket } from '../store/control-plane.ts';
 import { apiError } from '../http/errors/api-error.ts';
 import type { HandlerArgs } from '../http/context.ts';
+import { HitCache } from '../store/hit-cache.ts';
 import type { MetadataStore } from '../store/store.ts';
 
 /** The bucket of a CI bucket-scoped request. */
@@ -19,11 +20,11 @@ export function ciBucket(args: HandlerArgs): { bucket: string; region: string } 
  * disable is seen at once by this process, by others within READ_CACHE_MS.
  */
 const READ_CACHE_MS = 1000;
-const readCache = new WeakMap<MetadataStore, Map<string, { enabled: AsrBucket; until: number }>>();
+const readCache = new HitCache<AsrBucket>(READ_CACHE_MS);
 
 /** Forget a bucket's cached enablement (this process disabled Smart Audio on it). */
 export function forgetSmartAudio(store: MetadataStore, bucket: string): void {
-  readCache.get(store)?.delete(bucket);
+  readCache.delete(store, bucket);
 }
 
 /**
@@ -35,17 +36,14 @@ export function forgetSmartAudio(store: MetadataStore, bucket: string): void {
 export async function requireSmartAudio(args: HandlerArgs, use: 'read' | 'write' = 'write'): Promise<AsrBucket> {
   const { bucket } = ciBucket(args);
   const store = args.deps.store;
-  let cache = readCache.get(store);
-  if (!cache) readCache.set(store, (cache = new Map()));
   const now = Date.now();
-  const hit = use === 'read' ? cache.get(bucket) : undefined;
-  if (hit && hit.until > now) return hit.enabled;
+  const hit = use === 'read' ? readCache.get(store, bucket, now) : undefined;
+  if (hit) return hit;
   const enabled = await findAsrBucket(store.db, bucket);
   if (!enabled) {
-    cache.delete(bucket);
+    readCache.delete(store, bucket);
     throw apiError('MediaBucketUnBinded', `MediaBucketUnBinded: Smart Audio is not enabled on bucket ${bucket}; enable it with POST /asrbucket.`);
   }
-  if (cache.size > 10_000) cache.clear();
-  cache.set(bucket, { enabled, until: now + READ_CACHE_MS });
+  readCache.set(store, bucket, enabled, now);
   return enabled;
 }

@@ -1,3 +1,4 @@
+import { HitCache } from './hit-cache.ts';
 import type { BucketRecord, MetadataStore } from './store.ts';
 
 /**
@@ -8,22 +9,19 @@ import type { BucketRecord, MetadataStore } from './store.ts';
  * (only possible when empty) may be seen for up to BUCKET_CACHE_MS.
  */
 const BUCKET_CACHE_MS = 1000;
-const bucketCache = new WeakMap<MetadataStore, Map<string, { b: BucketRecord; until: number }>>();
+const bucketCache = new HitCache<BucketRecord>(BUCKET_CACHE_MS);
 
 export async function findBucket(store: MetadataStore, name: string): Promise<BucketRecord | undefined> {
-  let cache = bucketCache.get(store);
-  if (!cache) bucketCache.set(store, (cache = new Map()));
   const now = Date.now();
-  const hit = cache.get(name);
-  if (hit && hit.until > now) return hit.b;
+  const hit = bucketCache.get(store, name, now);
+  if (hit) return hit;
   const r = await store.db.selectFrom('buckets').selectAll().where('name', '=', name).executeTakeFirst();
   if (!r) {
-    cache.delete(name);
+    bucketCache.delete(store, name);
     return undefined;
   }
   const b = { name: r.name, appid: r.appid, region: r.region, createdAt: Number(r.created_at) };
-  if (cache.size > 10_000) cache.clear();
-  cache.set(name, { b, until: now + BUCKET_CACHE_MS });
+  bucketCache.set(store, name, b, now);
   return b;
 }
 
@@ -38,7 +36,7 @@ export async function insertBucket(store: MetadataStore, b: BucketRecord): Promi
 }
 
 export async function deleteBucket(store: MetadataStore, name: string): Promise<void> {
-  bucketCache.get(store)?.delete(name);
+  bucketCache.delete(store, name);
   await store.db.deleteFrom('buckets').where('name', '=', name).execute();
 }
 

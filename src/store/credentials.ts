@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { ROOT_CREATE_LOCK } from './dialect.ts';
 import type { CredentialRecord, MetadataStore } from './store.ts';
-import type { CredentialsTable } from './schema.ts';
+import type { CredentialsTable, Database } from './schema.ts';
 
 const toRecord = (r: CredentialsTable): CredentialRecord => ({
   secretId: r.secret_id,
@@ -24,20 +24,26 @@ export async function listCredentials(store: MetadataStore): Promise<CredentialR
   return rows.map(toRecord);
 }
 
+const toRow = (c: Omit<CredentialRecord, 'revokedAt'>): CredentialsTable => ({
+  secret_id: c.secretId,
+  secret_key: c.secretKey,
+  appid: c.appid,
+  kind: c.kind,
+  name: c.name,
+  policy: c.policy,
+  created_at: c.createdAt,
+  revoked_at: null,
+});
+
+/** The oldest active root credential (of `appid`, or of any APPID). */
+function activeRoot(db: Kysely<Database>, appid?: string): Promise<CredentialsTable | undefined> {
+  let q = db.selectFrom('credentials').selectAll().where('kind', '=', 'root').where('revoked_at', 'is', null);
+  if (appid) q = q.where('appid', '=', appid);
+  return q.orderBy('created_at').executeTakeFirst();
+}
+
 export async function insertCredential(store: MetadataStore, c: Omit<CredentialRecord, 'revokedAt'>): Promise<void> {
-  await store.db
-    .insertInto('credentials')
-    .values({
-      secret_id: c.secretId,
-      secret_key: c.secretKey,
-      appid: c.appid,
-      kind: c.kind,
-      name: c.name,
-      policy: c.policy,
-      created_at: c.createdAt,
-      revoked_at: null,
-    })
-    .execute();
+  await store.db.insertInto('credentials').values(toRow(c)).execute();
 }
 
 /**
@@ -50,7 +56,7 @@ export async function upsertRootCredential(store: MetadataStore, secretId: strin
   // starting at once against one PostgreSQL all run this (issue 8 §3).
   const inserted = await store.db
     .insertInto('credentials')
-    .values({ secret_id: secretId, secret_key: secretKey, appid, kind: 'root', name: 'root', policy: null, created_at: Date.now(), revoked_at: null })
+    .values(toRow({ secretId, secretKey, appid, kind: 'root', name: 'root', policy: null, createdAt: Date.now() }))
     .onConflict((oc) => oc.column('secret_id').doNothing())
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return true;
@@ -66,9 +72,7 @@ export async function upsertRootCredential(store: MetadataStore, secretId: strin
 }
 
 export async function findActiveRoot(store: MetadataStore, appid?: string): Promise<CredentialRecord | undefined> {
-  let q = store.db.selectFrom('credentials').selectAll().where('kind', '=', 'root').where('revoked_at', 'is', null);
-  if (appid) q = q.where('appid', '=', appid);
-  const row = await q.orderBy('created_at').executeTakeFirst();
+  const row = await activeRoot(store.db, appid);
   return row ? toRecord(row) : undefined;
 }
 
@@ -82,15 +86,10 @@ export async function findActiveRoot(store: MetadataStore, appid?: string): Prom
 export async function findOrCreateRoot(store: MetadataStore, appid: string | undefined, make: () => Omit<CredentialRecord, 'revokedAt'>): Promise<{ record: CredentialRecord; created: boolean }> {
   return store.writeTx(async (tx) => {
     if (store.capabilities.advisoryLocks) await sql`SELECT pg_advisory_xact_lock(${ROOT_CREATE_LOCK})`.execute(tx);
-    let q = tx.selectFrom('credentials').selectAll().where('kind', '=', 'root').where('revoked_at', 'is', null);
-    if (appid) q = q.where('appid', '=', appid);
-    const row = await q.orderBy('created_at').executeTakeFirst();
+    const row = await activeRoot(tx, appid);
     if (row) return { record: toRecord(row), created: false };
     const c = make();
-    await tx
-      .insertInto('credentials')
-      .values({ secret_id: c.secretId, secret_key: c.secretKey, appid: c.appid, kind: c.kind, name: c.name, policy: c.policy, created_at: c.createdAt, revoked_at: null })
-      .execute();
+    await tx.insertInto('credentials').values(toRow(c)).execute();
     return { record: { ...c, revokedAt: null }, created: true };
   });
 }
