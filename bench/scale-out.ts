@@ -50,6 +50,7 @@ import { signedHeaders } from './lib/cos-client.ts';
 import { runLoad, summarize, type LoadSummary } from './lib/load.ts';
 import { fmt, table } from './lib/markdown.ts';
 import type { Suite, SuiteContext, SuiteResult } from './lib/suite.ts';
+import { watchStartup } from '../test/helpers/startup.ts';
 
 const ACCOUNT = BENCH_ACCOUNT;
 const BUCKET = `scale-${ACCOUNT.appid}`;
@@ -87,18 +88,8 @@ function startProc(args: string[], env: NodeJS.ProcessEnv, logFile: string): Pro
   const clean: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SMART_AUDIO_')) clean[k] = v;
   const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_DIR, env: { ...clean, ...benchServerEnv(ACCOUNT), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-      if (/worker .* running/.test(out)) resolve(0);
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    void exit.then((code) => reject(new Error(`${args[0]} exited ${code} before it was ready: ${out.slice(-2000)}`)));
-  });
+  const { ready, output } = watchStartup(child);
   ready.catch(() => undefined);
   return {
     child,
@@ -108,7 +99,7 @@ function startProc(args: string[], env: NodeJS.ProcessEnv, logFile: string): Pro
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       const code = await exit;
       clearTimeout(timer);
-      writeFileSync(logFile, out);
+      writeFileSync(logFile, output());
       return code;
     },
   };

@@ -8,6 +8,7 @@ import { findJob } from '../../src/store/jobs.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import { songMp3 } from '../helpers/media.ts';
 import { APPID, REGION, ROOT_ID, ROOT_KEY, call, ciCall, cosClient } from '../helpers/server.ts';
+import { watchStartup } from '../helpers/startup.ts';
 
 /**
  * Real processes (issue #4 §4 "Tests"): kill -9 a worker mid-job and another
@@ -26,17 +27,7 @@ function start(args: string[]): { child: ChildProcess; ready: Promise<number>; e
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  let out = '';
-  const ready = new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-      if (/worker .* running/.test(out)) resolve(0);
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ready: ${out}`)));
-  });
-  child.stderr!.on('data', (d: Buffer) => process.env.TEST_VERBOSE && process.stderr.write(d));
+  const { ready } = watchStartup(child, { echoStderr: Boolean(process.env.TEST_VERBOSE) });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, ready, exit };
 }

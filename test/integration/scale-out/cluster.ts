@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPID, ROOT_ID, ROOT_KEY } from '../../helpers/server.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.ts';
+import { watchStartup } from '../../helpers/startup.ts';
 
 /**
  * A small cluster of real `smart-audio` processes (issue 8 §3): API servers
@@ -49,22 +50,9 @@ export class Cluster {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
-    const ready = new Promise<number>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-        if (/worker .* running/.test(out)) resolve(0);
-      });
-      child.once('exit', (code) => reject(new Error(`exited ${code} before ready: ${out}`)));
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (process.env.TEST_VERBOSE) process.stderr.write(d);
-    });
+    const { ready, output } = watchStartup(child, { echoStderr: Boolean(process.env.TEST_VERBOSE) });
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const p: Proc = { child, pid: child.pid!, ready, exit, output: () => out };
+    const p: Proc = { child, pid: child.pid!, ready, exit, output };
     this.procs.push(p);
     return p;
   }
